@@ -1,0 +1,180 @@
+//! Request layers: build the [`RequestContext`] once per request, refuse cross-site writes,
+//! and give server-function errors their real HTTP status.
+
+use super::{
+    principal::{Principal, RequestContext},
+    session,
+};
+use crate::{error::AppError, i18n::Lang, state::AppState};
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http::{HeaderMap, HeaderValue, Method, header};
+use std::net::SocketAddr;
+
+/// Cookie that remembers the language chosen by a signed-out visitor.
+pub const LANG_COOKIE: &str = "tenantry_lang";
+
+/// Resolves the session, client address and language and stores them in the request's
+/// extensions, where server functions and SSR read them. Static assets skip the lookup.
+pub async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/pkg/") {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string());
+    let client_addr = client_address(headers, peer, state.config.trust_proxy_headers);
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let principal = match session::cookie_value(headers, &state.config.session.cookie_name) {
+        Some(token) => match session::resolve(&state.db, &state.config, token).await {
+            Ok(Some(user)) => Principal::User(user),
+            Ok(None) => Principal::Anonymous,
+            Err(err) => return err_response(err),
+        },
+        None => Principal::Anonymous,
+    };
+    let allowed = &state.config.languages;
+    let lang = principal
+        .user()
+        .map(|u| u.language)
+        .filter(|l| allowed.contains(l))
+        .or_else(|| {
+            session::cookie_value(headers, LANG_COOKIE)
+                .and_then(Lang::parse)
+                .filter(|l| allowed.contains(l))
+        })
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| Lang::from_accept_language(v, allowed))
+        })
+        .unwrap_or(state.config.default_language);
+    req.extensions_mut().insert(RequestContext {
+        principal,
+        client_addr,
+        user_agent,
+        lang,
+    });
+    next.run(req).await
+}
+
+fn client_address(headers: &HeaderMap, peer: Option<String>, trust_proxy: bool) -> String {
+    let forwarded = trust_proxy
+        .then(|| headers.get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Refuses state-changing requests that a browser sent from another site. Browsers send
+/// `Origin` on every cross-site POST (and `Referer` in most other cases); requests carrying
+/// neither come from non-browser clients, which cannot ride on a victim's cookies.
+/// Bearer-authenticated API routes (`/api/v1`, `/mcp`) carry no cookies and are exempt.
+pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = req.uri().path();
+    if safe || path.starts_with("/api/v1/") || path == "/mcp" {
+        return next.run(req).await;
+    }
+    if is_same_site(req.headers(), state.config.origin()) {
+        next.run(req).await
+    } else {
+        tracing::warn!(path, "refused a cross-site request");
+        err_response(AppError::CrossSite)
+    }
+}
+
+fn is_same_site(headers: &HeaderMap, configured_origin: &str) -> bool {
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    let Some(source) = source else { return true };
+    let host_of = |url: &str| -> Option<String> {
+        let rest = url.split_once("://")?.1;
+        let host = rest.split(['/', '?', '#']).next()?;
+        (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    };
+    let Some(source_host) = host_of(source) else { return false };
+    let request_host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    Some(&source_host) == host_of(configured_origin).as_ref() || Some(&source_host) == request_host.as_ref()
+}
+
+/// Server-function errors leave the framework as 500 with a `serverfnerror` header and the
+/// JSON [`AppError`] as body; this maps them to the error's own status (and `Retry-After`).
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return AppError::Internal.status().into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = err.status();
+        if let AppError::RateLimited { retry_after_secs } = err
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            parts.headers.insert(header::RETRY_AFTER, v);
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// An [`AppError`] as a JSON response with its status.
+pub fn err_response(err: AppError) -> Response {
+    let status = err.status();
+    let body = serde_json::to_string(&err).unwrap_or_else(|_| "{\"code\":\"internal\"}".to_owned());
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_site_rules() {
+        let origin = "https://portal.example.com";
+        assert!(is_same_site(&headers(&[]), origin));
+        assert!(is_same_site(&headers(&[("origin", "https://portal.example.com")]), origin));
+        assert!(is_same_site(
+            &headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:4000")]),
+            origin
+        ));
+        assert!(!is_same_site(&headers(&[("origin", "https://evil.example"), ("host", "portal.example.com")]), origin));
+        assert!(!is_same_site(&headers(&[("origin", "null")]), origin));
+        assert!(!is_same_site(&headers(&[("referer", "https://evil.example/x")]), origin));
+        assert!(is_same_site(&headers(&[("referer", "https://portal.example.com/register")]), origin));
+    }
+
+    #[test]
+    fn forwarded_for_only_when_trusted() {
+        let h = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.1")]);
+        assert_eq!(client_address(&h, Some("127.0.0.1".into()), false), "127.0.0.1");
+        assert_eq!(client_address(&h, Some("127.0.0.1".into()), true), "203.0.113.9");
+    }
+}

@@ -1,0 +1,100 @@
+//! Accounts and sessions: registration, password sign-in and sign-out, the per-request
+//! principal, and the pages for them.
+
+mod get_session;
+pub mod pages;
+mod register;
+mod set_language;
+mod sign_in;
+mod sign_out;
+
+pub use get_session::*;
+pub use register::*;
+pub use set_language::*;
+pub use sign_in::*;
+pub use sign_out::*;
+
+#[cfg(feature = "ssr")]
+pub mod middleware;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod principal;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod users;
+#[cfg(feature = "ssr")]
+pub mod validate;
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+/// A platform-wide role, on top of any organization membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformRole {
+    PlatformAdmin,
+    PlatformOperator,
+}
+
+impl PlatformRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformRole::PlatformAdmin => "platform_admin",
+            PlatformRole::PlatformOperator => "platform_operator",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PlatformRole> {
+        match value {
+            "platform_admin" => Some(PlatformRole::PlatformAdmin),
+            "platform_operator" => Some(PlatformRole::PlatformOperator),
+            _ => None,
+        }
+    }
+}
+
+/// What every page needs to know about the visitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub lang: Lang,
+    pub languages: Vec<Lang>,
+    pub user: Option<CurrentUser>,
+}
+
+/// The signed-in user as shown in the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub display_name: String,
+    pub email: String,
+    pub platform_role: Option<PlatformRole>,
+    /// Display name of the organization shown in the header (the first by name).
+    pub organization: Option<String>,
+}
+
+/// Adds a `Set-Cookie` header to the current server-function or SSR response.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cookie(value: &str) -> Result<(), crate::error::AppError> {
+    use crate::error::AppError;
+    let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        .ok_or_else(|| AppError::internal("response options", "missing from context"))?;
+    let value = http::HeaderValue::from_str(value).map_err(|e| AppError::internal("cookie header", e))?;
+    options.append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_roles_round_trip() {
+        for role in [PlatformRole::PlatformAdmin, PlatformRole::PlatformOperator] {
+            assert_eq!(PlatformRole::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(PlatformRole::parse("admin"), None);
+    }
+}

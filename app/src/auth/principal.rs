@@ -1,0 +1,114 @@
+//! Who is calling: built once per request by [`super::middleware`] and read by every server
+//! function through [`request_context`]. Authorization always comes from the database row
+//! loaded here, never from anything the client sent.
+
+use super::PlatformRole;
+use crate::{error::AppError, i18n::Lang};
+use leptos::prelude::*;
+
+/// A signed-in user as loaded from their session and user row.
+#[derive(Debug, Clone)]
+pub struct UserPrincipal {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub language: Lang,
+    pub platform_role: Option<PlatformRole>,
+    pub suspended: bool,
+    /// SHA-256 of the session token, to end this session.
+    pub session_hash: String,
+}
+
+/// The caller of a request.
+#[derive(Debug, Clone, Default)]
+pub enum Principal {
+    #[default]
+    Anonymous,
+    User(UserPrincipal),
+}
+
+impl Principal {
+    /// The signed-in, non-suspended user, or the error that refuses the call.
+    pub fn require_user(&self) -> Result<&UserPrincipal, AppError> {
+        match self {
+            Principal::Anonymous => Err(AppError::Unauthenticated),
+            Principal::User(user) if user.suspended => Err(AppError::AccountSuspended),
+            Principal::User(user) => Ok(user),
+        }
+    }
+
+    /// A platform admin or operator.
+    pub fn require_platform_staff(&self) -> Result<&UserPrincipal, AppError> {
+        let user = self.require_user()?;
+        match user.platform_role {
+            Some(_) => Ok(user),
+            None => Err(AppError::Forbidden),
+        }
+    }
+
+    /// A platform admin.
+    pub fn require_platform_admin(&self) -> Result<&UserPrincipal, AppError> {
+        let user = self.require_user()?;
+        match user.platform_role {
+            Some(PlatformRole::PlatformAdmin) => Ok(user),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The user, if signed in and not suspended.
+    pub fn user(&self) -> Option<&UserPrincipal> {
+        self.require_user().ok()
+    }
+}
+
+/// Everything known about the current request before any handler runs.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub principal: Principal,
+    pub client_addr: String,
+    pub user_agent: Option<String>,
+    /// The language to answer in: user preference, else cookie, else `Accept-Language`.
+    pub lang: Lang,
+}
+
+/// The request context of the current server function or SSR render.
+pub fn request_context() -> Result<RequestContext, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
+        .ok_or_else(|| AppError::internal("request context", "RequestContext missing; is the middleware installed?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Option<PlatformRole>, suspended: bool) -> Principal {
+        Principal::User(UserPrincipal {
+            user_id: "u".into(),
+            email: "u@example.com".into(),
+            display_name: "U".into(),
+            language: Lang::En,
+            platform_role: role,
+            suspended,
+            session_hash: "h".into(),
+        })
+    }
+
+    #[test]
+    fn requirements() {
+        assert_eq!(Principal::Anonymous.require_user().unwrap_err(), AppError::Unauthenticated);
+        assert_eq!(user(None, true).require_user().unwrap_err(), AppError::AccountSuspended);
+        assert!(user(None, false).require_user().is_ok());
+        assert_eq!(user(None, false).require_platform_staff().unwrap_err(), AppError::Forbidden);
+        assert!(user(Some(PlatformRole::PlatformOperator), false).require_platform_staff().is_ok());
+        assert_eq!(
+            user(Some(PlatformRole::PlatformOperator), false).require_platform_admin().unwrap_err(),
+            AppError::Forbidden
+        );
+        assert!(user(Some(PlatformRole::PlatformAdmin), false).require_platform_admin().is_ok());
+        assert_eq!(
+            user(Some(PlatformRole::PlatformAdmin), true).require_platform_admin().unwrap_err(),
+            AppError::AccountSuspended
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! Sliding-window rate limits counted in the database, so they hold across processes.
+
+use crate::{
+    db::{Db, new_id, now_ms},
+    error::AppError,
+};
+use sqlx::Row;
+
+/// Registrations per client address.
+pub const REGISTER: &str = "register";
+/// Failed sign-ins per account (normalized email).
+pub const SIGN_IN_ACCOUNT: &str = "sign_in_failure_account";
+/// Failed sign-ins per client address.
+pub const SIGN_IN_ADDRESS: &str = "sign_in_failure_address";
+
+/// Counts an attempt and says whether it is within `limit` per `window_ms`. The attempt is
+/// recorded first and counted with the others, so concurrent callers in several processes
+/// cannot all slip under the limit; a refused attempt is removed again.
+pub async fn admit(db: &Db, bucket: &str, subject: &str, limit: u32, window_ms: i64) -> Result<bool, AppError> {
+    let id = record(db, bucket, subject).await?;
+    let recent = count(db, bucket, subject, window_ms).await?;
+    if recent > i64::from(limit) {
+        sqlx::query("DELETE FROM rate_limit_events WHERE id = $1")
+            .bind(&id)
+            .execute(db.pool())
+            .await?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Records one event and prunes this subject's events older than a day.
+pub async fn record(db: &Db, bucket: &str, subject: &str) -> Result<String, AppError> {
+    let now = now_ms();
+    let id = new_id();
+    sqlx::query("INSERT INTO rate_limit_events (id, bucket, subject, at) VALUES ($1, $2, $3, $4)")
+        .bind(&id)
+        .bind(bucket)
+        .bind(subject)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    sqlx::query("DELETE FROM rate_limit_events WHERE bucket = $1 AND subject = $2 AND at < $3")
+        .bind(bucket)
+        .bind(subject)
+        .bind(now - 86_400_000)
+        .execute(db.pool())
+        .await?;
+    Ok(id)
+}
+
+/// Events for this subject within the window.
+pub async fn count(db: &Db, bucket: &str, subject: &str, window_ms: i64) -> Result<i64, AppError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM rate_limit_events WHERE bucket = $1 AND subject = $2 AND at > $3",
+    )
+    .bind(bucket)
+    .bind(subject)
+    .bind(now_ms() - window_ms)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get::<i64, _>("n")?)
+}
+
+/// Forgets a subject's events (a successful sign-in clears its account's failures).
+pub async fn clear(db: &Db, bucket: &str, subject: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM rate_limit_events WHERE bucket = $1 AND subject = $2")
+        .bind(bucket)
+        .bind(subject)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

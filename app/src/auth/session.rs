@@ -1,0 +1,162 @@
+//! Server-side sessions stored in the database, so every portal process shares them.
+//!
+//! The cookie carries 256 random bits; the database keeps only their SHA-256, so a leaked
+//! table does not yield usable sessions. A new token is issued at every sign-in (session
+//! renewal), sessions end after an idle and an absolute timeout, and sign-out deletes the row.
+
+use crate::{
+    auth::{PlatformRole, principal::UserPrincipal},
+    config::Config,
+    db::{Db, now_ms},
+    error::AppError,
+    i18n::Lang,
+};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// Only touch `last_seen_at` when it is older than this, to keep reads cheap.
+const TOUCH_INTERVAL_MS: i64 = 60_000;
+
+/// 32 bytes from the OS generator, base64url without padding.
+pub fn new_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::internal("session token", e))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a session for `user_id` and returns the token to put in the cookie.
+pub async fn create(
+    db: &Db,
+    config: &Config,
+    user_id: &str,
+    client_addr: &str,
+    user_agent: Option<&str>,
+) -> Result<String, AppError> {
+    let token = new_token()?;
+    let now = now_ms();
+    let absolute_ms = i64::try_from(config.session.absolute_timeout_hours.saturating_mul(3_600_000)).unwrap_or(i64::MAX);
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, client_addr, user_agent)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now.saturating_add(absolute_ms))
+    .bind(client_addr)
+    .bind(user_agent.map(|ua| ua.chars().take(256).collect::<String>()))
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Loads the user behind a session token; ends sessions past their idle or absolute expiry.
+pub async fn resolve(db: &Db, config: &Config, token: &str) -> Result<Option<UserPrincipal>, AppError> {
+    let hash = hash_token(token);
+    let row = sqlx::query(
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.display_name, u.language,
+                u.status, u.platform_role
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = now_ms();
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    let expires: i64 = row.try_get("expires_at")?;
+    let idle_ms = i64::try_from(config.session.idle_timeout_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
+    if now >= expires || now >= last_seen.saturating_add(idle_ms) {
+        delete(db, &hash).await?;
+        return Ok(None);
+    }
+    if now - last_seen > TOUCH_INTERVAL_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(db.pool())
+            .await?;
+    }
+    let language: String = row.try_get("language")?;
+    let status: String = row.try_get("status")?;
+    let platform_role: Option<String> = row.try_get("platform_role")?;
+    Ok(Some(UserPrincipal {
+        user_id: row.try_get("user_id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        language: Lang::parse(&language).unwrap_or_default(),
+        platform_role: platform_role.as_deref().and_then(PlatformRole::parse),
+        suspended: status != "active",
+        session_hash: hash,
+    }))
+}
+
+/// Ends one session.
+pub async fn delete(db: &Db, hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value that stores `token`.
+pub fn cookie(config: &Config, token: &str) -> String {
+    let max_age = config.session.absolute_timeout_hours.saturating_mul(3600);
+    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        config.session.cookie_name
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(config: &Config) -> String {
+    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        config.session.cookie_name
+    )
+}
+
+/// The value of cookie `name` in a `Cookie` header.
+pub fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_hashed() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+
+    #[test]
+    fn reads_cookie_values() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::COOKIE, "a=1; tenantry_session=tok; b=2".parse().unwrap());
+        assert_eq!(cookie_value(&headers, "tenantry_session"), Some("tok"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+}

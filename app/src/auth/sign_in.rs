@@ -1,0 +1,73 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Signs in with email and password and starts a new session; open to anyone. Failures say
+/// only "email or password is wrong" and are rate-limited per account and per address.
+#[server(prefix = "/fn", endpoint = "auth/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::{
+        audit::{self, Event, Outcome},
+        auth::{password as pw, principal::request_context, rate_limit, session, set_cookie, users, validate::Checker},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let mut check = Checker::default();
+    let email = check.text("email", &email, 1, 254).to_lowercase();
+    check.password("password", &password, 1, 256);
+    check.finish()?;
+
+    let limits = &state.config.rate_limits;
+    let window = i64::try_from(limits.sign_in_window_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
+    let db = &state.db;
+    let account_failures = rate_limit::count(db, rate_limit::SIGN_IN_ACCOUNT, &email, window).await?;
+    let address_failures = rate_limit::count(db, rate_limit::SIGN_IN_ADDRESS, &ctx.client_addr, window).await?;
+    if account_failures >= i64::from(limits.sign_in_failures_per_account)
+        || address_failures >= i64::from(limits.sign_in_failures_per_address)
+    {
+        audit::record(
+            db.pool(),
+            Event::new("auth.sign_in", None, &ctx.client_addr)
+                .target(&email)
+                .outcome(Outcome::Denied, "rate_limited"),
+        )
+        .await?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: limits.sign_in_window_minutes.saturating_mul(60),
+        });
+    }
+
+    let account = users::credentials(db, &email).await?;
+    let (user_id, stored, suspended) = match account {
+        Some(a) => (Some(a.user_id), a.password_hash, a.suspended),
+        None => (None, None, false),
+    };
+    let verified = pw::verify(password, stored).await?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        rate_limit::record(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
+        rate_limit::record(db, rate_limit::SIGN_IN_ADDRESS, &ctx.client_addr).await?;
+        audit::record(
+            db.pool(),
+            Event::new("auth.sign_in", None, &ctx.client_addr)
+                .target(&email)
+                .outcome(Outcome::Failure, "invalid_credentials"),
+        )
+        .await?;
+        return Err(AppError::InvalidCredentials);
+    };
+    if suspended {
+        audit::record(
+            db.pool(),
+            Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr).outcome(Outcome::Denied, "suspended"),
+        )
+        .await?;
+        return Err(AppError::AccountSuspended);
+    }
+    rate_limit::clear(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
+    // A fresh token at every sign-in: any session id planted before sign-in is worthless.
+    let token = session::create(db, &state.config, &user_id, &ctx.client_addr, ctx.user_agent.as_deref()).await?;
+    audit::record(db.pool(), Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr)).await?;
+    set_cookie(&session::cookie(&state.config, &token))?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}

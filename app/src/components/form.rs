@@ -1,0 +1,150 @@
+//! Form building blocks: labelled fields whose errors are tied to the input, a form-level
+//! alert, and a submit button that shows progress. Errors come from the action's value,
+//! which also carries errors of a plain (JavaScript-free) form post back to the page.
+
+use crate::{
+    error::AppError,
+    i18n::{Lang, Texts, use_lang, use_texts},
+};
+use leptos::prelude::*;
+
+/// Selects a string from the current language's [`Texts`].
+pub type Text = fn(&'static Texts) -> &'static str;
+
+/// The message to show under `field` for `err`, if it concerns that field.
+pub fn field_message(err: &AppError, field: &str, lang: Lang) -> Option<String> {
+    if let Some(problem) = err.problem_for(field) {
+        return Some(problem.message(lang));
+    }
+    (err.field_name() == Some(field)).then(|| err.message(lang))
+}
+
+/// The error of an action's last result, as a signal.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A labelled input with its hint and error.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: Text,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<Text>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional, into)] value: Option<String>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let message = Signal::derive(move || error.get().and_then(|e| field_message(&e, name, lang.get())));
+    let error_id = format!("{name}-error");
+    let hint_id = format!("{name}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="space-y-1">
+            <label for=name class="block text-sm font-medium text-slate-700">
+                {move || label(t.get())}
+            </label>
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                value=value
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by
+                class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/40 aria-[invalid=true]:border-red-500"
+            />
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p id=hint_id class="text-xs text-slate-500">
+                            {move || hint(t.get())}
+                        </p>
+                    }
+                })}
+            <p id=error_id class="text-sm text-red-600" data-test=format!("error-{name}")>
+                {move || message.get()}
+            </p>
+        </div>
+    }
+}
+
+/// The form-level alert for the last error, if any.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        error
+            .get()
+            .map(|err| {
+                view! {
+                    <div
+                        role="alert"
+                        data-test="form-error"
+                        data-code=error_code(&err)
+                        class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800"
+                    >
+                        {err.message(lang.get())}
+                    </div>
+                }
+            })
+    }
+}
+
+/// The machine code of an error, as in its JSON form.
+pub fn error_code(err: &AppError) -> String {
+    serde_json::to_value(err)
+        .ok()
+        .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A primary submit button that shows progress while `pending`.
+#[component]
+pub fn SubmitButton(label: Text, pending: Signal<bool>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <button
+            type="submit"
+            disabled=move || pending.get()
+            class="inline-flex w-full justify-center rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2 disabled:opacity-60"
+        >
+            {move || if pending.get() { t.get().working } else { label(t.get()) }}
+        </button>
+    }
+}
+
+/// A centered card for the account forms.
+#[component]
+pub fn Card(title: Text, lead: Text, children: Children) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="mx-auto w-full max-w-md">
+            <div class="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+                <h1 class="text-2xl font-bold tracking-tight">{move || title(t.get())}</h1>
+                <p class="mt-1 mb-6 text-slate-600">{move || lead(t.get())}</p>
+                {children()}
+            </div>
+        </div>
+    }
+}

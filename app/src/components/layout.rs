@@ -1,0 +1,185 @@
+//! The page frame: header with organization, user menu, language switcher and sign-out.
+
+use crate::{
+    auth::{PlatformRole, SetLanguage, SignOut},
+    i18n::{Lang, use_lang, use_texts},
+    use_session,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Header, main area and footer around every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let t = use_texts();
+    let session = use_session();
+    // Effects run only in the browser: this marks the page as hydrated for tests.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let user = move || session.info().and_then(|s| s.user);
+
+    view! {
+        <div
+            class="flex min-h-screen flex-col"
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
+            <a
+                href="#main"
+                class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+            >
+                {move || t.get().skip_to_content}
+            </a>
+            <header class="border-b border-slate-200 bg-white">
+                <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+                    <div class="flex items-center gap-3">
+                        <A href="/" attr:class="text-lg font-bold tracking-tight text-indigo-700">
+                            "Tenantry"
+                        </A>
+                        {move || {
+                            user()
+                                .and_then(|u| u.organization)
+                                .map(|org| {
+                                    view! {
+                                        <span
+                                            data-test="header-org"
+                                            class="rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700"
+                                        >
+                                            {org}
+                                        </span>
+                                    }
+                                })
+                        }}
+                    </div>
+                    <nav class="flex items-center gap-3 text-sm">
+                        {move || match user() {
+                            Some(u) => {
+                                view! {
+                                    <A href="/dashboard" attr:class="font-medium text-slate-700 hover:text-indigo-700">
+                                        {move || t.get().nav_dashboard}
+                                    </A>
+                                    <UserMenu name=u.display_name email=u.email role=u.platform_role />
+                                }
+                                    .into_any()
+                            }
+                            None => {
+                                view! {
+                                    <A href="/signin" attr:class="font-medium text-slate-700 hover:text-indigo-700">
+                                        {move || t.get().nav_sign_in}
+                                    </A>
+                                    <A
+                                        href="/register"
+                                        attr:class="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500"
+                                    >
+                                        {move || t.get().nav_register}
+                                    </A>
+                                }
+                                    .into_any()
+                            }
+                        }}
+                        <LanguageSwitcher />
+                    </nav>
+                </div>
+            </header>
+            <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-10">
+                {children()}
+            </main>
+            <footer class="border-t border-slate-200 bg-white py-4 text-center text-xs text-slate-500">
+                {move || t.get().tagline}
+            </footer>
+        </div>
+    }
+}
+
+/// Name, email, platform role and the sign-out button, in a disclosure that needs no script.
+#[component]
+fn UserMenu(name: String, email: String, role: Option<PlatformRole>) -> impl IntoView {
+    let t = use_texts();
+    let session = use_session();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            session.refetch();
+        }
+    });
+    let badge = role.map(|role| {
+        view! {
+            <span class="mt-1 inline-block rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">
+                {move || match role {
+                    PlatformRole::PlatformAdmin => t.get().platform_admin,
+                    PlatformRole::PlatformOperator => t.get().platform_operator,
+                }}
+            </span>
+        }
+    });
+    view! {
+        <details class="relative" data-test="user-menu">
+            <summary
+                class="cursor-pointer list-none rounded-md border border-slate-200 px-3 py-1.5 font-medium hover:bg-slate-50"
+                aria-label=move || t.get().account_menu
+            >
+                {name.clone()}
+            </summary>
+            <div class="absolute right-0 z-10 mt-2 w-64 rounded-md border border-slate-200 bg-white p-4 shadow-lg">
+                <p class="text-xs text-slate-500">{move || t.get().signed_in_as}</p>
+                <p class="truncate font-medium">{name}</p>
+                <p class="truncate text-sm text-slate-600">{email}</p>
+                {badge}
+                <ActionForm action=sign_out attr:class="mt-3">
+                    <button
+                        type="submit"
+                        data-test="sign-out"
+                        class="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+                    >
+                        {move || t.get().sign_out}
+                    </button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// Picks the interface language; works as a plain form without script.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let session = use_session();
+    let set_language = ServerAction::<SetLanguage>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = set_language.value().get() {
+            session.refetch();
+        }
+    });
+    let languages = move || session.info().map(|s| s.languages).unwrap_or_else(|| Lang::ALL.to_vec());
+    view! {
+        <ActionForm action=set_language attr:class="flex items-center gap-1">
+            <label for="lang-select" class="sr-only">
+                {move || t.get().language}
+            </label>
+            <select
+                id="lang-select"
+                name="lang"
+                class="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+            >
+                {move || {
+                    languages()
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <option value=l.code() selected=move || lang.get() == l>
+                                    {l.native_name()}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <button
+                type="submit"
+                class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
+            >
+                {move || t.get().apply}
+            </button>
+        </ActionForm>
+    }
+}

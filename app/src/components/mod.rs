@@ -1,0 +1,4 @@
+//! Components shared by every capability.
+
+pub mod form;
+pub mod layout;

@@ -1,0 +1,272 @@
+//! The one typed configuration, loaded and validated at start-up.
+//!
+//! Precedence: built-in defaults < optional TOML file (`--config` / `TENANTRY_CONFIG`) <
+//! `TENANTRY_*` environment variables (nested keys with `__`, e.g.
+//! `TENANTRY_SESSION__IDLE_TIMEOUT_MINUTES`). Every key is documented in
+//! `config.example.toml`. Secrets are `SecretString`s: their `Debug` prints a placeholder.
+
+use crate::i18n::Lang;
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::Path};
+
+/// Application configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub database_url: SecretString,
+    /// Address to listen on; defaults to Leptos' `site-addr` (127.0.0.1:3000).
+    pub listen: Option<SocketAddr>,
+    /// The public URL people use to reach the portal (scheme, host, optional port).
+    pub base_url: String,
+    /// Language used when neither the user, a cookie nor the browser picks one.
+    pub default_language: Lang,
+    /// Languages offered in the UI.
+    pub languages: Vec<Lang>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    pub session: SessionConfig,
+    pub rate_limits: RateLimits,
+    /// Email domains that never claim a company (gmail.com, `gmx.*`, ...).
+    pub public_mail_domains: Vec<String>,
+}
+
+/// Server-side session lifetime and cookie.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionConfig {
+    pub cookie_name: String,
+    /// A session unused for this long ends.
+    pub idle_timeout_minutes: u64,
+    /// A session ends this long after sign-in, however active.
+    pub absolute_timeout_hours: u64,
+}
+
+/// Limits counted in the database, so they hold across processes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimits {
+    /// Registrations accepted per client address per hour.
+    pub registrations_per_hour: u32,
+    /// Failed sign-ins per account within the window before sign-in is refused.
+    pub sign_in_failures_per_account: u32,
+    /// Failed sign-ins per client address within the window.
+    pub sign_in_failures_per_address: u32,
+    pub sign_in_window_minutes: u64,
+}
+
+/// The defaults, as a serializable value figment can merge under file and env.
+#[derive(Serialize)]
+struct Defaults {
+    database_url: &'static str,
+    base_url: &'static str,
+    default_language: Lang,
+    languages: [Lang; 4],
+    trust_proxy_headers: bool,
+    max_body_bytes: usize,
+    session: SessionConfig,
+    rate_limits: RateLimits,
+    public_mail_domains: Vec<&'static str>,
+}
+
+/// Public mail providers shipped as the default list; `*` matches any top-level domain.
+pub const DEFAULT_PUBLIC_MAIL_DOMAINS: &[&str] = &[
+    "gmail.com", "googlemail.com", "outlook.com", "outlook.*", "hotmail.*", "live.*", "msn.com",
+    "yahoo.*", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "protonmail.ch", "pm.me", "gmx.*", "web.de", "t-online.de", "freenet.de",
+    "posteo.de", "mailbox.org", "mail.com", "yandex.*", "zoho.com", "tutanota.com", "tuta.io",
+    "fastmail.com", "orange.fr", "free.fr", "laposte.net", "sfr.fr", "wanadoo.fr", "libero.it",
+    "virgilio.it", "tiscali.it", "alice.it", "tim.it", "bluewin.ch", "hispeed.ch", "sunrise.ch",
+];
+
+fn defaults() -> Defaults {
+    Defaults {
+        database_url: "sqlite://data/tenantry.db",
+        base_url: "http://127.0.0.1:3000",
+        default_language: Lang::En,
+        languages: Lang::ALL,
+        trust_proxy_headers: false,
+        max_body_bytes: 256 * 1024,
+        session: SessionConfig {
+            cookie_name: "tenantry_session".into(),
+            idle_timeout_minutes: 24 * 60,
+            absolute_timeout_hours: 14 * 24,
+        },
+        rate_limits: RateLimits {
+            registrations_per_hour: 3,
+            sign_in_failures_per_account: 5,
+            sign_in_failures_per_address: 20,
+            sign_in_window_minutes: 15,
+        },
+        public_mail_domains: DEFAULT_PUBLIC_MAIL_DOMAINS.to_vec(),
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration key `{key}`: {problem}")]
+    Invalid { key: &'static str, problem: String },
+}
+
+impl Config {
+    /// Loads defaults, then `file` (if given), then `TENANTRY_*` variables, and validates.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        Self::from_figment(Self::figment(file))
+    }
+
+    /// The layered sources, exposed so tests can add their own on top.
+    pub fn figment(file: Option<&Path>) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(defaults()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment.merge(Env::prefixed("TENANTRY_").split("__").ignore(&["config"]))
+    }
+
+    /// Extracts and validates a configuration from any figment.
+    pub fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+        let config: Config = figment.extract().map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                problem: problem.to_owned(),
+            })
+        };
+        let url = self.database_url.expose_secret();
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return invalid("database_url", "must start with sqlite:, postgres:// or postgresql://");
+        }
+        let base = self.base_url.as_str();
+        let host = base
+            .strip_prefix("https://")
+            .or_else(|| base.strip_prefix("http://"))
+            .map(|h| h.strip_suffix('/').unwrap_or(h));
+        if !matches!(host, Some(h) if !h.is_empty() && !h.contains(['/', '?', '#', ' '])) {
+            return invalid(
+                "base_url",
+                "must be like https://portal.example.com (scheme and host, no path)",
+            );
+        }
+        if self.languages.is_empty() {
+            return invalid("languages", "must list at least one language");
+        }
+        if !self.languages.contains(&self.default_language) {
+            return invalid("default_language", "must be one of `languages`");
+        }
+        if self.session.cookie_name.is_empty()
+            || !self.session.cookie_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return invalid("session.cookie_name", "must be non-empty ASCII letters, digits, `_` or `-`");
+        }
+        if self.session.idle_timeout_minutes == 0 {
+            return invalid("session.idle_timeout_minutes", "must be greater than 0");
+        }
+        if self.session.absolute_timeout_hours == 0 {
+            return invalid("session.absolute_timeout_hours", "must be greater than 0");
+        }
+        let limits = &self.rate_limits;
+        for (key, value) in [
+            ("rate_limits.registrations_per_hour", limits.registrations_per_hour),
+            ("rate_limits.sign_in_failures_per_account", limits.sign_in_failures_per_account),
+            ("rate_limits.sign_in_failures_per_address", limits.sign_in_failures_per_address),
+        ] {
+            if value == 0 {
+                return invalid(key, "must be greater than 0");
+            }
+        }
+        if limits.sign_in_window_minutes == 0 {
+            return invalid("rate_limits.sign_in_window_minutes", "must be greater than 0");
+        }
+        if self.max_body_bytes < 4096 {
+            return invalid("max_body_bytes", "must be at least 4096");
+        }
+        if let Some(bad) = self
+            .public_mail_domains
+            .iter()
+            .find(|d| d.is_empty() || d.chars().any(|c| c.is_ascii_uppercase() || c.is_whitespace()))
+        {
+            return invalid("public_mail_domains", &format!("`{bad}` must be a lowercase domain"));
+        }
+        Ok(())
+    }
+
+    /// Whether cookies must carry `Secure` (the portal is served over TLS).
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// `scheme://host[:port]` of the base URL, as browsers send it in `Origin`.
+    pub fn origin(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// Whether the database URL names SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose_secret().starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(toml: &str) -> Result<Config, ConfigError> {
+        Config::from_figment(Figment::from(Serialized::defaults(defaults())).merge(Toml::string(toml)))
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let config = with("").unwrap();
+        assert!(config.is_sqlite());
+        assert!(!config.secure_cookies());
+        assert_eq!(config.rate_limits.registrations_per_hour, 3);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let err = with("base_url = \"ftp://x\"").unwrap_err().to_string();
+        assert!(err.contains("base_url"), "{err}");
+        let err = with("[rate_limits]\nregistrations_per_hour = 0").unwrap_err().to_string();
+        assert!(err.contains("rate_limits.registrations_per_hour"), "{err}");
+        let err = with("languages = [\"es\"]").unwrap_err().to_string();
+        assert!(err.contains("languages"), "{err}");
+        let err = with("nonsense = 1").unwrap_err().to_string();
+        assert!(err.contains("nonsense"), "{err}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure returns figment::Error
+    fn env_overrides_file_and_nested_keys_split_on_double_underscore() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("t.toml", "base_url = \"https://file.example\"")?;
+            jail.set_env("TENANTRY_BASE_URL", "https://env.example");
+            jail.set_env("TENANTRY_SESSION__IDLE_TIMEOUT_MINUTES", "7");
+            let config = Config::load(Some(Path::new("t.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(config.base_url, "https://env.example");
+            assert_eq!(config.session.idle_timeout_minutes, 7);
+            assert!(config.secure_cookies());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_do_not_leak_through_debug() {
+        let config = with("database_url = \"postgres://u:hunter2@db/x\"").unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

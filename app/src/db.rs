@@ -1,0 +1,184 @@
+//! The database handle shared by every repository.
+//!
+//! One code path for SQLite and PostgreSQL: sqlx's `Any` driver runs the same runtime queries
+//! on both (`$1..$N` placeholders and `RETURNING` work on both). Portable conventions keep it
+//! that way: ids are UUID text, timestamps are unix milliseconds in BIGINT/INTEGER, booleans
+//! are integers 0/1 (the `Any` driver cannot decode SQLite booleans), and DDL lives in one
+//! migration folder per backend (`migrations/sqlite`, `migrations/postgres`), kept in step by
+//! a test. The alternative, an enum over two typed pools, would duplicate every query.
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{
+    AnyPool, Executor,
+    any::{AnyPoolOptions, install_default_drivers},
+    migrate::Migrator,
+};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Which backend a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pooled connection to the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Failure to open or migrate the database (start-up only).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot create the SQLite directory {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens a pool; for SQLite, creates the file (and its directory) when missing and sets
+    /// WAL, `synchronous = NORMAL`, a 5 s busy timeout and foreign keys on every connection.
+    pub async fn connect(url: &SecretString) -> Result<Db, DbError> {
+        install_default_drivers();
+        let url = url.expose_secret();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await.map_err(DbError::Connect)?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The pool, for queries and transactions.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (used by tests before dropping a database).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Creates the parent directory of a file-backed SQLite URL and asks for create-if-missing.
+fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:"
+        && let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|source| DbError::Directory {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    let mode = if query.split('&').any(|kv| kv.starts_with("mode=")) {
+        String::new()
+    } else if query.is_empty() {
+        "?mode=rwc".to_owned()
+    } else {
+        "&mode=rwc".to_owned()
+    };
+    let sep = if query.is_empty() { "" } else { "?" };
+    Ok(format!("sqlite://{path}{sep}{query}{mode}"))
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(db: &Db) -> bool {
+    sqlx::query("SELECT 1").execute(db.pool()).await.is_ok()
+}
+
+/// Milliseconds since the Unix epoch, the portable timestamp of every table.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A new random row id (UUID v4 text).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Whether `err` is a unique-constraint violation on `table.column`. SQLite names the
+/// columns in its message; PostgreSQL names the constraint or index, which our migrations
+/// call `{table}_{column}_key`.
+pub fn is_unique_violation(err: &sqlx::Error, table: &str, column: &str) -> bool {
+    let sqlx::Error::Database(db_err) = err else {
+        return false;
+    };
+    if !db_err.is_unique_violation() {
+        return false;
+    }
+    let pg_name = format!("{table}_{column}_key");
+    let sqlite_name = format!("{table}.{column}");
+    db_err.constraint() == Some(pg_name.as_str()) || db_err.message().contains(&sqlite_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        assert_eq!(prepare_sqlite_url("sqlite::memory:").unwrap(), "sqlite://:memory:?mode=rwc");
+        let dir = std::env::temp_dir().join(format!("tenantry-url-{}", new_id()));
+        let file = dir.join("x.db");
+        let url = format!("sqlite://{}", file.display());
+        assert_eq!(prepare_sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
+        assert!(dir.is_dir());
+        let with_mode = format!("{url}?mode=ro");
+        assert_eq!(prepare_sqlite_url(&with_mode).unwrap(), with_mode);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,201 @@
+//! The one error type that server functions return.
+//!
+//! It is serialized as JSON with a stable machine `code` (snake case) plus the data the UI
+//! needs to render a localized message. Internal details never travel: they are logged on the
+//! server where the error is created and the wire only says `internal`.
+
+use crate::i18n::{Lang, fill, texts};
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What is wrong with one form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooShort { min: usize },
+    TooLong { max: usize },
+    InvalidEmail,
+    InvalidChoice,
+    InvalidCharacters,
+}
+
+/// A validation problem tied to a named form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+/// Every error a server function or API route can answer with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("account suspended")]
+    AccountSuspended,
+    #[error("not found")]
+    NotFound,
+    #[error("email or password is wrong")]
+    InvalidCredentials,
+    #[error("email already registered")]
+    EmailTaken,
+    #[error("email domain already registered by another company")]
+    DuplicateDomain { domain: String },
+    #[error("invalid input")]
+    Invalid { fields: Vec<FieldError> },
+    #[error("malformed request")]
+    BadRequest,
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("internal error")]
+    Internal,
+    /// Client side only: the server could not be reached.
+    #[error("network error")]
+    Network,
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
+            Self::Forbidden | Self::AccountSuspended | Self::CrossSite => S::FORBIDDEN,
+            Self::NotFound => S::NOT_FOUND,
+            Self::EmailTaken | Self::DuplicateDomain { .. } => S::CONFLICT,
+            Self::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            Self::BadRequest => S::BAD_REQUEST,
+            Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
+            Self::Internal => S::INTERNAL_SERVER_ERROR,
+            Self::Network => S::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Builds a validation error for a single field.
+    pub fn field(field: &str, problem: Problem) -> Self {
+        Self::Invalid {
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                problem,
+            }],
+        }
+    }
+
+    /// The problem reported for `field`, if this is a validation error naming it.
+    pub fn problem_for(&self, field: &str) -> Option<&Problem> {
+        match self {
+            Self::Invalid { fields } => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| &f.problem),
+            _ => None,
+        }
+    }
+
+    /// The field this error belongs under in a form, if any.
+    pub fn field_name(&self) -> Option<&'static str> {
+        match self {
+            Self::EmailTaken | Self::DuplicateDomain { .. } => Some("email"),
+            _ => None,
+        }
+    }
+
+    /// The localized sentence shown to a person.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = texts(lang);
+        match self {
+            Self::Unauthenticated => t.err_unauthenticated.to_owned(),
+            Self::Forbidden => t.err_forbidden.to_owned(),
+            Self::AccountSuspended => t.err_suspended.to_owned(),
+            Self::NotFound => t.err_not_found.to_owned(),
+            Self::InvalidCredentials => t.err_invalid_credentials.to_owned(),
+            Self::EmailTaken => t.err_email_taken.to_owned(),
+            Self::DuplicateDomain { domain } => fill(t.err_duplicate_domain, "domain", domain),
+            Self::Invalid { .. } => t.err_invalid.to_owned(),
+            Self::BadRequest => t.err_bad_request.to_owned(),
+            Self::RateLimited { .. } => t.err_rate_limited.to_owned(),
+            Self::CrossSite => t.err_cross_site.to_owned(),
+            Self::Internal => t.err_internal.to_owned(),
+            Self::Network => t.err_network.to_owned(),
+        }
+    }
+
+    /// Logs an unexpected failure and returns the opaque `Internal` error.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(%err, "{context}");
+        Self::Internal
+    }
+}
+
+impl Problem {
+    /// The localized sentence shown under the field.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = texts(lang);
+        match self {
+            Self::Required => t.problem_required.to_owned(),
+            Self::TooShort { min } => fill(t.problem_too_short, "min", &min.to_string()),
+            Self::TooLong { max } => fill(t.problem_too_long, "max", &max.to_string()),
+            Self::InvalidEmail => t.problem_invalid_email.to_owned(),
+            Self::InvalidChoice => t.problem_invalid_choice.to_owned(),
+            Self::InvalidCharacters => t.problem_invalid_characters.to_owned(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Network,
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::internal("database error", err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_format_has_a_stable_code() {
+        let err = AppError::DuplicateDomain {
+            domain: "acme.com".into(),
+        };
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["code"], "duplicate_domain");
+        assert_eq!(json["domain"], "acme.com");
+        assert_eq!(err.status(), http::StatusCode::CONFLICT);
+        let back: AppError = serde_json::from_value(json).unwrap();
+        assert_eq!(back, err);
+    }
+
+    #[test]
+    fn messages_are_localized_and_name_the_domain() {
+        let err = AppError::DuplicateDomain {
+            domain: "acme.com".into(),
+        };
+        let en = err.message(Lang::En);
+        let de = err.message(Lang::De);
+        assert!(en.contains("acme.com") && de.contains("acme.com"));
+        assert_ne!(en, de);
+    }
+}

@@ -1,0 +1,244 @@
+//! Localization for English, German, French and Italian.
+//!
+//! A typed approach instead of a catalog crate: every user-visible string is a field of
+//! [`Texts`], and each language is one `Texts` value. A string missing in any language is a
+//! compile error, lookups cost nothing, and no build step or runtime file is involved.
+//! Parameterized strings use `{name}` placeholders filled by [`fill`].
+
+mod de;
+mod en;
+mod fr;
+mod it;
+
+use serde::{Deserialize, Serialize};
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    De,
+    Fr,
+    It,
+}
+
+impl Lang {
+    /// Every supported language, in display order.
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::De, Lang::Fr, Lang::It];
+
+    /// The BCP 47 tag stored in the database and cookies.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::Fr => "fr",
+            Lang::It => "it",
+        }
+    }
+
+    /// The language's own name for itself.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::De => "Deutsch",
+            Lang::Fr => "Français",
+            Lang::It => "Italiano",
+        }
+    }
+
+    /// Parses a tag such as `de`, `de-CH` or `FR`; `None` for anything unsupported.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header value,
+    /// honouring q-values; `None` when nothing matches.
+    pub fn from_accept_language(header: &str, allowed: &[Lang]) -> Option<Lang> {
+        let mut candidates: Vec<(f32, usize, Lang)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(pos, part)| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0 && allowed.contains(&lang)).then_some((q, pos, lang))
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.first().map(|c| c.2)
+    }
+}
+
+/// Replaces `{key}` in `template` with `value`.
+pub fn fill(template: &str, key: &str, value: &str) -> String {
+    template.replace(&format!("{{{key}}}"), value)
+}
+
+/// The strings of one language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::En => &en::TEXTS,
+        Lang::De => &de::TEXTS,
+        Lang::Fr => &fr::TEXTS,
+        Lang::It => &it::TEXTS,
+    }
+}
+
+/// Every user-visible string of the application.
+pub struct Texts {
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_sign_in: &'static str,
+    pub nav_register: &'static str,
+    pub nav_dashboard: &'static str,
+    pub sign_out: &'static str,
+    pub language: &'static str,
+    pub apply: &'static str,
+    pub account_menu: &'static str,
+    pub signed_in_as: &'static str,
+    pub platform_admin: &'static str,
+    pub platform_operator: &'static str,
+    pub working: &'static str,
+    pub loading: &'static str,
+
+    pub home_title: &'static str,
+    pub home_lead: &'static str,
+    pub home_feature_onboard_title: &'static str,
+    pub home_feature_onboard_text: &'static str,
+    pub home_feature_approve_title: &'static str,
+    pub home_feature_approve_text: &'static str,
+    pub home_feature_agents_title: &'static str,
+    pub home_feature_agents_text: &'static str,
+    pub home_go_dashboard: &'static str,
+
+    pub register_title: &'static str,
+    pub register_lead: &'static str,
+    pub account_type: &'static str,
+    pub account_company: &'static str,
+    pub account_company_hint: &'static str,
+    pub account_personal: &'static str,
+    pub account_personal_hint: &'static str,
+    pub company_name: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub password_hint: &'static str,
+    pub preferred_language: &'static str,
+    pub register_submit: &'static str,
+    pub have_account: &'static str,
+
+    pub sign_in_title: &'static str,
+    pub sign_in_lead: &'static str,
+    pub sign_in_submit: &'static str,
+    pub no_account: &'static str,
+
+    pub dashboard_title: &'static str,
+    pub dashboard_welcome: &'static str,
+    pub dashboard_orgs: &'static str,
+    pub dashboard_no_orgs: &'static str,
+    pub col_organization: &'static str,
+    pub col_kind: &'static str,
+    pub col_role: &'static str,
+    pub col_slug: &'static str,
+    pub kind_company: &'static str,
+    pub kind_personal: &'static str,
+    pub role_owner: &'static str,
+    pub role_admin: &'static str,
+    pub role_member: &'static str,
+    pub role_viewer: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_home: &'static str,
+
+    pub err_unauthenticated: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_suspended: &'static str,
+    pub err_not_found: &'static str,
+    pub err_invalid_credentials: &'static str,
+    pub err_email_taken: &'static str,
+    pub err_duplicate_domain: &'static str,
+    pub err_invalid: &'static str,
+    pub err_bad_request: &'static str,
+    pub err_rate_limited: &'static str,
+    pub err_cross_site: &'static str,
+    pub err_internal: &'static str,
+    pub err_network: &'static str,
+
+    pub problem_required: &'static str,
+    pub problem_too_short: &'static str,
+    pub problem_too_long: &'static str,
+    pub problem_invalid_email: &'static str,
+    pub problem_invalid_choice: &'static str,
+    pub problem_invalid_characters: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tags() {
+        assert_eq!(Lang::parse("de-CH"), Some(Lang::De));
+        assert_eq!(Lang::parse("FR"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("es"), None);
+        assert_eq!(Lang::parse(""), None);
+    }
+
+    #[test]
+    fn accept_language_honours_quality_and_allowed_set() {
+        let all = Lang::ALL;
+        assert_eq!(
+            Lang::from_accept_language("es, it;q=0.5, de;q=0.9", &all),
+            Some(Lang::De)
+        );
+        assert_eq!(Lang::from_accept_language("de-DE,de;q=0.9", &all), Some(Lang::De));
+        assert_eq!(Lang::from_accept_language("de;q=0", &all), None);
+        assert_eq!(Lang::from_accept_language("de, fr", &[Lang::En, Lang::Fr]), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("garbage;;;", &all), None);
+    }
+
+    #[test]
+    fn every_language_fills_its_placeholders() {
+        for lang in Lang::ALL {
+            let t = texts(lang);
+            assert!(t.err_duplicate_domain.contains("{domain}"), "{lang:?}");
+            assert!(t.problem_too_short.contains("{min}"), "{lang:?}");
+            assert!(t.problem_too_long.contains("{max}"), "{lang:?}");
+            assert!(t.dashboard_welcome.contains("{name}"), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn languages_differ() {
+        let en = texts(Lang::En);
+        for lang in [Lang::De, Lang::Fr, Lang::It] {
+            let t = texts(lang);
+            assert_ne!(t.register_title, en.register_title, "{lang:?}");
+            assert_ne!(t.err_duplicate_domain, en.err_duplicate_domain, "{lang:?}");
+        }
+    }
+}
+
+/// The current language, provided by the app root.
+#[derive(Clone, Copy)]
+pub struct I18n(pub leptos::prelude::Signal<Lang>);
+
+/// The current language signal.
+pub fn use_lang() -> leptos::prelude::Signal<Lang> {
+    use leptos::prelude::*;
+    use_context::<I18n>().map(|i| i.0).unwrap_or_else(|| Signal::stored(Lang::En))
+}
+
+/// The current language's strings, as a signal.
+pub fn use_texts() -> leptos::prelude::Signal<&'static Texts> {
+    use leptos::prelude::*;
+    let lang = use_lang();
+    Signal::derive(move || texts(lang.get()))
+}

@@ -1,0 +1,101 @@
+//! Tenantry: the Leptos application. Pages, components and server functions are grouped by
+//! capability; the server-side domain (database, sessions, audit) is compiled only with the
+//! `ssr` feature, the browser build only with `hydrate`.
+
+pub mod audit;
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod orgs;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use auth::{SessionInfo, get_session};
+use components::layout::Layout;
+use error::AppError;
+use i18n::{I18n, Lang};
+use leptos::prelude::*;
+use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.ico" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The session resource every page reads; refetch it after sign-in, sign-out or a language
+/// change.
+#[derive(Clone, Copy)]
+pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
+
+/// The session resource from context.
+pub fn use_session() -> SessionResource {
+    use_context::<SessionResource>().unwrap_or_else(|| SessionResource(Resource::new(|| (), |_| get_session())))
+}
+
+impl SessionResource {
+    /// The session, once loaded.
+    pub fn info(&self) -> Option<SessionInfo> {
+        self.0.get().and_then(Result::ok)
+    }
+
+    pub fn refetch(&self) {
+        self.0.refetch();
+    }
+}
+
+/// The application root.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = SessionResource(Resource::new(|| (), |_| get_session()));
+    provide_context(session);
+    let lang = Signal::derive(move || session.info().map(|s| s.lang).unwrap_or(Lang::En));
+    provide_context(I18n(lang));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tenantry.css" />
+        <Title text="Tenantry" />
+        <Router>
+            // Everything that reads the session sits inside this boundary, so the server waits
+            // for it and the HTML arrives complete and in the visitor's language.
+            <Transition fallback=|| ()>
+                <Html attr:lang=move || lang.get().code() />
+                <Layout>
+                    <Routes fallback=pages::not_found::NotFound>
+                        <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("register") view=auth::pages::RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("signin") view=auth::pages::SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("dashboard") view=orgs::dashboard::DashboardPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Transition>
+        </Router>
+    }
+}

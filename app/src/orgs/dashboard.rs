@@ -1,0 +1,97 @@
+//! The dashboard: the signed-in user's organizations and role in each.
+
+use super::{OrgKind, Role, list_my_organizations};
+use crate::{
+    error::AppError,
+    i18n::{fill, use_lang, use_texts},
+    use_session,
+};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let session = use_session();
+    let orgs = Resource::new(|| (), |_| list_my_organizations());
+    let name = move || session.info().and_then(|s| s.user).map(|u| u.display_name).unwrap_or_default();
+    view! {
+        <h1 class="text-3xl font-bold tracking-tight" data-test="dashboard-title">
+            {move || fill(t.get().dashboard_welcome, "name", &name())}
+        </h1>
+        <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>
+        <Suspense fallback=move || view! { <p class="text-slate-500">{move || t.get().loading}</p> }>
+            {move || Suspend::new(async move {
+                match orgs.await {
+                    Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
+                        view! { <Redirect path="/signin" /> }.into_any()
+                    }
+                    Err(err) => {
+                        view! {
+                            <p role="alert" class="mt-4 text-red-700">
+                                {move || err.message(lang.get())}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) if list.is_empty() => {
+                        view! { <p class="mt-4 text-slate-600">{move || t.get().dashboard_no_orgs}</p> }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <div class="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+                                <table class="min-w-full divide-y divide-slate-200" data-test="org-table">
+                                    <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                                        <tr>
+                                            <th scope="col" class="px-4 py-3">{move || t.get().col_organization}</th>
+                                            <th scope="col" class="px-4 py-3">{move || t.get().col_slug}</th>
+                                            <th scope="col" class="px-4 py-3">{move || t.get().col_kind}</th>
+                                            <th scope="col" class="px-4 py-3">{move || t.get().col_role}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {list
+                                            .into_iter()
+                                            .map(|org| {
+                                                let kind = org.kind;
+                                                let role = org.role;
+                                                view! {
+                                                    <tr data-test="org-row">
+                                                        <td class="px-4 py-3 font-medium">{org.display_name}</td>
+                                                        <td class="px-4 py-3 font-mono text-sm text-slate-600">{org.slug}</td>
+                                                        <td class="px-4 py-3 text-sm">
+                                                            {move || match kind {
+                                                                OrgKind::Company => t.get().kind_company,
+                                                                OrgKind::Personal => t.get().kind_personal,
+                                                            }}
+                                                        </td>
+                                                        <td class="px-4 py-3 text-sm" data-test="org-role">
+                                                            {move || role_name(role, t.get())}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The localized name of a role.
+pub fn role_name(role: Role, t: &'static crate::i18n::Texts) -> &'static str {
+    match role {
+        Role::Owner => t.role_owner,
+        Role::Admin => t.role_admin,
+        Role::Member => t.role_member,
+        Role::Viewer => t.role_viewer,
+    }
+}

@@ -1,0 +1,112 @@
+//! The portal's HTTP server: opens the database, runs migrations and builds the router.
+//! Kept thin; everything with behaviour lives in the `app` crate.
+
+use app::{
+    App,
+    auth::middleware::{refuse_cross_site, request_context, server_fn_error_status},
+    config::Config,
+    db::{Db, DbError},
+    shell,
+    state::AppState,
+};
+use axum::{Router, extract::State, middleware, routing::get};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::{net::SocketAddr, sync::Arc};
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] app::config::ConfigError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Leptos options from the environment cargo-leptos sets (or its defaults).
+pub fn leptos_options() -> Result<LeptosOptions, StartError> {
+    let mut options = get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "tenantry".into();
+    }
+    Ok(options)
+}
+
+/// Opens the database and applies migrations.
+pub async fn open_db(config: &Config) -> Result<Db, StartError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The whole application router with its layers.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Innermost first: these run in reverse order of `layer` calls.
+        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), request_context))
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .with_state(state)
+}
+
+/// Builds the state: database (migrated), config and Leptos options.
+pub async fn state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
+    let db = open_db(&config).await?;
+    Ok(AppState {
+        leptos_options,
+        db,
+        config: Arc::new(config),
+    })
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> Result<(), StartError> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Liveness and database reachability.
+async fn health(State(state): State<AppState>) -> (http::StatusCode, &'static str) {
+    match app::db::ping(&state.db).await {
+        true => (http::StatusCode::OK, "ok"),
+        false => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}

@@ -1,0 +1,150 @@
+//! `tenantry`: serve the portal, migrate the database, or create the first platform admin.
+
+use app::{auth::users, config::Config};
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+use server::StartError;
+use std::{io::BufRead, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "tenantry", version, about = "Multi-tenant onboarding and control-plane portal")]
+struct Cli {
+    /// TOML configuration file (keys in config.example.toml).
+    #[arg(long, env = "TENANTRY_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Platform administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a platform admin, or promote an existing user. The password is read from
+    /// standard input (prompted without echo on a terminal), never from the command line.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error(transparent)]
+    App(#[from] app::error::AppError),
+    #[error("{0}")]
+    Input(String),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TENANTRY_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::load(cli.config.as_deref()).map_err(StartError::from)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            server::open_db(&config).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Create { email, name },
+        } => admin_create(config, &email, &name).await,
+    }
+}
+
+async fn serve(config: Config) -> Result<(), CliError> {
+    let options = server::leptos_options()?;
+    let addr = config.listen.unwrap_or(options.site_addr);
+    let state = server::state(config, options).await?;
+    if !users::has_platform_admin(&state.db).await? {
+        tracing::warn!(
+            "no platform admin yet; create one with: \
+             cargo run -p server --release -- admin create --email you@example.com --name \"Your Name\" \
+             (or target/release/tenantry admin create ...); it asks for the password"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Listen { addr, source })?;
+    tracing::info!("Tenantry listening on http://{addr} (public URL {})", state.config.base_url);
+    server::serve(listener, server::router(state)).await?;
+    Ok(())
+}
+
+async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), CliError> {
+    let email = email.trim().to_lowercase();
+    if !app::auth::validate::is_plausible_email(&email) {
+        return Err(CliError::Input(format!("`{email}` is not a valid email address")));
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(CliError::Input("--name must be 1 to 200 characters".into()));
+    }
+    let password = read_password()?;
+    if password.expose_secret().chars().count() < 10 {
+        return Err(CliError::Input("the password must have at least 10 characters".into()));
+    }
+    let db = server::open_db(&config).await?;
+    let hash = app::auth::password::hash(password.expose_secret().to_owned()).await?;
+    let (_, created) = users::upsert_platform_admin(&db, &email, name, Some(hash)).await?;
+    println!(
+        "{} platform admin {email}; sign in at {}/signin",
+        if created { "created" } else { "promoted" },
+        config.origin()
+    );
+    Ok(())
+}
+
+/// Reads the password: a hidden prompt on a terminal, else the first line of stdin.
+fn read_password() -> Result<SecretString, CliError> {
+    use std::io::IsTerminal;
+    let line = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password for the platform admin: ").map_err(|e| CliError::Input(e.to_string()))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        line
+    };
+    Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+}
