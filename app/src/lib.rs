@@ -20,9 +20,9 @@ pub mod state;
 use auth::{SessionInfo, get_session};
 use components::layout::Layout;
 use error::AppError;
-use i18n::{I18n, Lang};
+use i18n::I18n;
 use leptos::prelude::*;
-use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -31,9 +31,10 @@ use leptos_router::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::initial_lang();
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -76,26 +77,22 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let session = SessionResource(Resource::new(|| (), |_| get_session()));
     provide_context(session);
-    let lang = Signal::derive(move || session.info().map(|s| s.lang).unwrap_or(Lang::En));
-    provide_context(I18n(lang));
+    provide_context(I18n(RwSignal::new(i18n::initial_lang())));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/tenantry.css" />
         <Title text="Tenantry" />
         <Router>
-            // Everything that reads the session sits inside this boundary, so the server waits
-            // for it and the HTML arrives complete and in the visitor's language.
-            <Transition fallback=|| ()>
-                <Html attr:lang=move || lang.get().code() />
-                <Layout>
-                    <Routes fallback=pages::not_found::NotFound>
-                        <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async />
-                        <Route path=path!("register") view=auth::pages::RegisterPage ssr=SsrMode::Async />
-                        <Route path=path!("signin") view=auth::pages::SignInPage ssr=SsrMode::Async />
-                        <Route path=path!("dashboard") view=orgs::dashboard::DashboardPage ssr=SsrMode::Async />
-                    </Routes>
-                </Layout>
-            </Transition>
+            <Layout>
+                // Async: the server waits for every resource, so the HTML arrives complete
+                // (forms work without script) and the status code can still be set.
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("register") view=auth::pages::RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("signin") view=auth::pages::SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("dashboard") view=orgs::dashboard::DashboardPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
         </Router>
     }
 }

@@ -1,15 +1,14 @@
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Lang};
 use leptos::prelude::*;
 
 /// Chooses the interface language: stored on the user when signed in, and in a cookie for
 /// everyone; anyone may call it.
 #[server(prefix = "/fn", endpoint = "auth/set_language")]
-pub async fn set_language(lang: String) -> Result<(), AppError> {
+pub async fn set_language(lang: String) -> Result<Lang, AppError> {
     use crate::{
         audit::{self, Event},
         auth::{middleware::LANG_COOKIE, principal::request_context, set_cookie, users},
         error::Problem,
-        i18n::Lang,
         state::app_state,
     };
     let state = app_state()?;
@@ -27,5 +26,5 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     }
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     set_cookie(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", lang.code()))?;
-    Ok(())
+    Ok(lang)
 }

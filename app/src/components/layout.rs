@@ -2,7 +2,7 @@
 
 use crate::{
     auth::{PlatformRole, SetLanguage, SignOut},
-    i18n::{Lang, use_lang, use_texts},
+    i18n::{I18n, Lang, set_document_lang, use_lang, use_texts},
     use_session,
 };
 use leptos::prelude::*;
@@ -35,22 +35,25 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href="/" attr:class="text-lg font-bold tracking-tight text-indigo-700">
                             "Tenantry"
                         </A>
-                        {move || {
-                            user()
-                                .and_then(|u| u.organization)
-                                .map(|org| {
-                                    view! {
-                                        <span
-                                            data-test="header-org"
-                                            class="rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700"
-                                        >
-                                            {org}
-                                        </span>
-                                    }
-                                })
-                        }}
+                        <Transition fallback=|| ()>
+                            {move || {
+                                user()
+                                    .and_then(|u| u.organization)
+                                    .map(|org| {
+                                        view! {
+                                            <span
+                                                data-test="header-org"
+                                                class="rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700"
+                                            >
+                                                {org}
+                                            </span>
+                                        }
+                                    })
+                            }}
+                        </Transition>
                     </div>
                     <nav class="flex items-center gap-3 text-sm">
+                        <Transition fallback=|| ()>
                         {move || match user() {
                             Some(u) => {
                                 view! {
@@ -76,6 +79,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     .into_any()
                             }
                         }}
+                        </Transition>
                         <LanguageSwitcher />
                     </nav>
                 </div>
@@ -143,14 +147,14 @@ fn UserMenu(name: String, email: String, role: Option<PlatformRole>) -> impl Int
 fn LanguageSwitcher() -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
-    let session = use_session();
     let set_language = ServerAction::<SetLanguage>::new();
+    let current = use_context::<I18n>();
     Effect::new(move |_| {
-        if let Some(Ok(())) = set_language.value().get() {
-            session.refetch();
+        if let (Some(Ok(chosen)), Some(I18n(current))) = (set_language.value().get(), current) {
+            current.set(chosen);
+            set_document_lang(chosen);
         }
     });
-    let languages = move || session.info().map(|s| s.languages).unwrap_or_else(|| Lang::ALL.to_vec());
     view! {
         <ActionForm action=set_language attr:class="flex items-center gap-1">
             <label for="lang-select" class="sr-only">
@@ -161,18 +165,16 @@ fn LanguageSwitcher() -> impl IntoView {
                 name="lang"
                 class="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
             >
-                {move || {
-                    languages()
-                        .into_iter()
-                        .map(|l| {
-                            view! {
-                                <option value=l.code() selected=move || lang.get() == l>
-                                    {l.native_name()}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
+                {Lang::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.code() selected=move || lang.get() == l>
+                                {l.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
             <button
                 type="submit"

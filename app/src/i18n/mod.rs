@@ -226,14 +226,57 @@ mod tests {
     }
 }
 
-/// The current language, provided by the app root.
+/// The current language, provided by the app root; the language switcher sets it.
 #[derive(Clone, Copy)]
-pub struct I18n(pub leptos::prelude::Signal<Lang>);
+pub struct I18n(pub leptos::prelude::RwSignal<Lang>);
 
 /// The current language signal.
 pub fn use_lang() -> leptos::prelude::Signal<Lang> {
     use leptos::prelude::*;
-    use_context::<I18n>().map(|i| i.0).unwrap_or_else(|| Signal::stored(Lang::En))
+    use_context::<I18n>().map(|i| i.0.into()).unwrap_or_else(|| Signal::stored(Lang::En))
+}
+
+/// The language the page starts in, known without waiting for anything: on the server the
+/// request's language (user, cookie, `Accept-Language`), in the browser the `lang` of the
+/// server-rendered `<html>`, so hydration renders exactly what the server did.
+pub fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<crate::auth::principal::RequestContext>()
+                    .map(|c| c.lang)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::default()
+    }
+}
+
+/// Points `<html lang>` at `lang` after a switch in the browser (screen readers, hyphenation).
+pub fn set_document_lang(lang: Lang) {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    let _ = lang;
 }
 
 /// The current language's strings, as a signal.

@@ -18,7 +18,7 @@ pub fn DashboardPage() -> impl IntoView {
     let name = move || session.info().and_then(|s| s.user).map(|u| u.display_name).unwrap_or_default();
     view! {
         <h1 class="text-3xl font-bold tracking-tight" data-test="dashboard-title">
-            {move || fill(t.get().dashboard_welcome, "name", &name())}
+            <Transition fallback=|| ()>{move || fill(t.get().dashboard_welcome, "name", &name())}</Transition>
         </h1>
         <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>
         <Suspense fallback=move || view! { <p class="text-slate-500">{move || t.get().loading}</p> }>

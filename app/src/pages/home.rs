@@ -23,6 +23,7 @@ pub fn HomePage() -> impl IntoView {
             <h1 class="text-4xl font-bold tracking-tight sm:text-5xl">{move || t.get().home_title}</h1>
             <p class="mx-auto mt-4 max-w-2xl text-lg text-slate-600">{move || t.get().home_lead}</p>
             <div class="mt-8 flex justify-center gap-3">
+                <Transition fallback=|| ()>
                 {move || {
                     if signed_in() {
                         view! {
@@ -52,6 +53,7 @@ pub fn HomePage() -> impl IntoView {
                             .into_any()
                     }
                 }}
+                </Transition>
             </div>
         </section>
         <section class="mt-12 grid gap-6 sm:grid-cols-3">
