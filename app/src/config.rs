@@ -130,7 +130,9 @@ impl Config {
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment.merge(Env::prefixed("TENANTRY_").split("__").ignore(&["config"]))
+        // Not configuration keys: the config file path, the log filter and the test suite's
+        // PostgreSQL address share the prefix.
+        figment.merge(Env::prefixed("TENANTRY_").split("__").ignore(&["config", "log", "test_pg_url"]))
     }
 
     /// Extracts and validates a configuration from any figment.

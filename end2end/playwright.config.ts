@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+
+// The server under test: the release binary with a fresh SQLite database per run.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const root = path.resolve(__dirname, '..');
+const bin = process.env.TENANTRY_BIN ?? path.join(root, 'target/release/tenantry');
+const db = process.env.E2E_DATABASE_URL ?? `sqlite://${path.join(__dirname, '.tmp', `e2e-${Date.now()}.db`)}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `"${bin}" serve`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      TENANTRY_DATABASE_URL: db,
+      TENANTRY_LISTEN: `127.0.0.1:${port}`,
+      TENANTRY_BASE_URL: `http://127.0.0.1:${port}`,
+      // Every journey registers from 127.0.0.1; the limit itself is an integration test.
+      TENANTRY_RATE_LIMITS__REGISTRATIONS_PER_HOUR: '1000',
+      LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+      LEPTOS_ENV: 'PROD',
+      TENANTRY_LOG: 'warn',
+    },
+  },
+});
