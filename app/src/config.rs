@@ -78,12 +78,48 @@ struct Defaults {
 
 /// Public mail providers shipped as the default list; `*` matches any top-level domain.
 pub const DEFAULT_PUBLIC_MAIL_DOMAINS: &[&str] = &[
-    "gmail.com", "googlemail.com", "outlook.com", "outlook.*", "hotmail.*", "live.*", "msn.com",
-    "yahoo.*", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
-    "protonmail.com", "protonmail.ch", "pm.me", "gmx.*", "web.de", "t-online.de", "freenet.de",
-    "posteo.de", "mailbox.org", "mail.com", "yandex.*", "zoho.com", "tutanota.com", "tuta.io",
-    "fastmail.com", "orange.fr", "free.fr", "laposte.net", "sfr.fr", "wanadoo.fr", "libero.it",
-    "virgilio.it", "tiscali.it", "alice.it", "tim.it", "bluewin.ch", "hispeed.ch", "sunrise.ch",
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "outlook.*",
+    "hotmail.*",
+    "live.*",
+    "msn.com",
+    "yahoo.*",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "protonmail.ch",
+    "pm.me",
+    "gmx.*",
+    "web.de",
+    "t-online.de",
+    "freenet.de",
+    "posteo.de",
+    "mailbox.org",
+    "mail.com",
+    "yandex.*",
+    "zoho.com",
+    "tutanota.com",
+    "tuta.io",
+    "fastmail.com",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "libero.it",
+    "virgilio.it",
+    "tiscali.it",
+    "alice.it",
+    "tim.it",
+    "bluewin.ch",
+    "hispeed.ch",
+    "sunrise.ch",
 ];
 
 fn defaults() -> Defaults {
@@ -132,7 +168,11 @@ impl Config {
         }
         // Not configuration keys: the config file path, the log filter and the test suite's
         // PostgreSQL address share the prefix.
-        figment.merge(Env::prefixed("TENANTRY_").split("__").ignore(&["config", "log", "test_pg_url"]))
+        figment.merge(Env::prefixed("TENANTRY_").split("__").ignore(&[
+            "config",
+            "log",
+            "test_pg_url",
+        ]))
     }
 
     /// Extracts and validates a configuration from any figment.
@@ -150,8 +190,14 @@ impl Config {
             })
         };
         let url = self.database_url.expose_secret();
-        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return invalid("database_url", "must start with sqlite:, postgres:// or postgresql://");
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return invalid(
+                "database_url",
+                "must start with sqlite:, postgres:// or postgresql://",
+            );
         }
         let base = self.base_url.as_str();
         let host = base
@@ -171,9 +217,16 @@ impl Config {
             return invalid("default_language", "must be one of `languages`");
         }
         if self.session.cookie_name.is_empty()
-            || !self.session.cookie_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            || !self
+                .session
+                .cookie_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            return invalid("session.cookie_name", "must be non-empty ASCII letters, digits, `_` or `-`");
+            return invalid(
+                "session.cookie_name",
+                "must be non-empty ASCII letters, digits, `_` or `-`",
+            );
         }
         if self.session.idle_timeout_minutes == 0 {
             return invalid("session.idle_timeout_minutes", "must be greater than 0");
@@ -183,26 +236,41 @@ impl Config {
         }
         let limits = &self.rate_limits;
         for (key, value) in [
-            ("rate_limits.registrations_per_hour", limits.registrations_per_hour),
-            ("rate_limits.sign_in_failures_per_account", limits.sign_in_failures_per_account),
-            ("rate_limits.sign_in_failures_per_address", limits.sign_in_failures_per_address),
+            (
+                "rate_limits.registrations_per_hour",
+                limits.registrations_per_hour,
+            ),
+            (
+                "rate_limits.sign_in_failures_per_account",
+                limits.sign_in_failures_per_account,
+            ),
+            (
+                "rate_limits.sign_in_failures_per_address",
+                limits.sign_in_failures_per_address,
+            ),
         ] {
             if value == 0 {
                 return invalid(key, "must be greater than 0");
             }
         }
         if limits.sign_in_window_minutes == 0 {
-            return invalid("rate_limits.sign_in_window_minutes", "must be greater than 0");
+            return invalid(
+                "rate_limits.sign_in_window_minutes",
+                "must be greater than 0",
+            );
         }
         if self.max_body_bytes < 4096 {
             return invalid("max_body_bytes", "must be at least 4096");
         }
-        if let Some(bad) = self
-            .public_mail_domains
-            .iter()
-            .find(|d| d.is_empty() || d.chars().any(|c| c.is_ascii_uppercase() || c.is_whitespace()))
-        {
-            return invalid("public_mail_domains", &format!("`{bad}` must be a lowercase domain"));
+        if let Some(bad) = self.public_mail_domains.iter().find(|d| {
+            d.is_empty()
+                || d.chars()
+                    .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
+        }) {
+            return invalid(
+                "public_mail_domains",
+                &format!("`{bad}` must be a lowercase domain"),
+            );
         }
         Ok(())
     }
@@ -228,7 +296,9 @@ mod tests {
     use super::*;
 
     fn with(toml: &str) -> Result<Config, ConfigError> {
-        Config::from_figment(Figment::from(Serialized::defaults(defaults())).merge(Toml::string(toml)))
+        Config::from_figment(
+            Figment::from(Serialized::defaults(defaults())).merge(Toml::string(toml)),
+        )
     }
 
     #[test]
@@ -243,7 +313,9 @@ mod tests {
     fn errors_name_the_key() {
         let err = with("base_url = \"ftp://x\"").unwrap_err().to_string();
         assert!(err.contains("base_url"), "{err}");
-        let err = with("[rate_limits]\nregistrations_per_hour = 0").unwrap_err().to_string();
+        let err = with("[rate_limits]\nregistrations_per_hour = 0")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("rate_limits.registrations_per_hour"), "{err}");
         let err = with("languages = [\"es\"]").unwrap_err().to_string();
         assert!(err.contains("languages"), "{err}");
@@ -264,6 +336,15 @@ mod tests {
             assert!(config.secure_cookies());
             Ok(())
         });
+    }
+
+    #[test]
+    fn the_example_file_is_valid_and_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config.example.toml");
+        let figment = Figment::from(Serialized::defaults(defaults())).merge(Toml::file_exact(path));
+        let example = Config::from_figment(figment).unwrap();
+        let default = with("").unwrap();
+        assert_eq!(format!("{example:?}"), format!("{default:?}"));
     }
 
     #[test]

@@ -114,7 +114,9 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
         .unwrap_or(url);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:"
-        && let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+        && let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
     {
         std::fs::create_dir_all(parent).map_err(|source| DbError::Directory {
             path: parent.display().to_string(),
@@ -168,10 +170,96 @@ pub fn is_unique_violation(err: &sqlx::Error, table: &str, column: &str) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// Table → columns and the index names, read from one backend's migration folder.
+    fn schema(backend: &str) -> (Vec<String>, BTreeMap<String, Vec<String>>, Vec<String>) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(backend);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let names = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let sql: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .flat_map(|text| {
+                text.lines()
+                    .map(|l| l.split("--").next().unwrap_or("").to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut tables = BTreeMap::new();
+        let mut indexes = Vec::new();
+        for stmt in sql.split(';') {
+            let words: Vec<&str> = stmt.split_whitespace().collect();
+            let upper: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+            if upper.starts_with(&["CREATE".into(), "TABLE".into()]) {
+                let name = words[2].to_owned();
+                let body = &stmt[stmt.find('(').unwrap() + 1..stmt.rfind(')').unwrap()];
+                let mut depth = 0;
+                let mut parts = vec![String::new()];
+                for c in body.chars() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        ',' if depth == 0 => {
+                            parts.push(String::new());
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    parts.last_mut().unwrap().push(c);
+                }
+                let columns = parts
+                    .iter()
+                    .filter_map(|p| p.split_whitespace().next())
+                    .filter(|w| {
+                        !["PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT"]
+                            .contains(&w.to_uppercase().as_str())
+                    })
+                    .map(str::to_owned)
+                    .collect();
+                tables.insert(name, columns);
+            } else if let Some(pos) = upper.iter().position(|w| w == "INDEX") {
+                indexes.push(words[pos + 1].to_owned());
+            }
+        }
+        (names, tables, indexes)
+    }
+
+    #[test]
+    fn migration_sets_agree() {
+        let (sqlite_files, sqlite_tables, sqlite_indexes) = schema("sqlite");
+        let (pg_files, pg_tables, pg_indexes) = schema("postgres");
+        assert_eq!(
+            sqlite_files, pg_files,
+            "the same numbered files in both folders"
+        );
+        assert_eq!(
+            sqlite_tables, pg_tables,
+            "the same tables and columns, in the same order"
+        );
+        assert_eq!(sqlite_indexes, pg_indexes, "the same index names");
+        assert!(
+            sqlite_tables.contains_key("users")
+                && sqlite_tables["users"].contains(&"email".to_owned())
+        );
+    }
 
     #[test]
     fn sqlite_urls_get_create_mode() {
-        assert_eq!(prepare_sqlite_url("sqlite::memory:").unwrap(), "sqlite://:memory:?mode=rwc");
+        assert_eq!(
+            prepare_sqlite_url("sqlite::memory:").unwrap(),
+            "sqlite://:memory:?mode=rwc"
+        );
         let dir = std::env::temp_dir().join(format!("tenantry-url-{}", new_id()));
         let file = dir.join("x.db");
         let url = format!("sqlite://{}", file.display());

@@ -5,8 +5,8 @@
 //! server where the error is created and the wire only says `internal`.
 
 use crate::i18n::{Lang, fill, texts};
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// What is wrong with one form field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,10 +90,9 @@ impl AppError {
     /// The problem reported for `field`, if this is a validation error naming it.
     pub fn problem_for(&self, field: &str) -> Option<&Problem> {
         match self {
-            Self::Invalid { fields } => fields
-                .iter()
-                .find(|f| f.field == field)
-                .map(|f| &f.problem),
+            Self::Invalid { fields } => {
+                fields.iter().find(|f| f.field == field).map(|f| &f.problem)
+            }
             _ => None,
         }
     }

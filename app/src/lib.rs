@@ -57,7 +57,8 @@ pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
 
 /// The session resource from context.
 pub fn use_session() -> SessionResource {
-    use_context::<SessionResource>().unwrap_or_else(|| SessionResource(Resource::new(|| (), |_| get_session())))
+    use_context::<SessionResource>()
+        .unwrap_or_else(|| SessionResource(Resource::new(|| (), |_| get_session())))
 }
 
 impl SessionResource {
@@ -88,9 +89,17 @@ pub fn App() -> impl IntoView {
                 // (forms work without script) and the status code can still be set.
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("register") view=auth::pages::RegisterPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("register")
+                        view=auth::pages::RegisterPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("signin") view=auth::pages::SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("dashboard") view=orgs::dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("dashboard")
+                        view=orgs::dashboard::DashboardPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

@@ -7,7 +7,11 @@ use server::StartError;
 use std::{io::BufRead, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "tenantry", version, about = "Multi-tenant onboarding and control-plane portal")]
+#[command(
+    name = "tenantry",
+    version,
+    about = "Multi-tenant onboarding and control-plane portal"
+)]
 struct Cli {
     /// TOML configuration file (keys in config.example.toml).
     #[arg(long, env = "TENANTRY_CONFIG", global = true)]
@@ -59,7 +63,10 @@ fn main() -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");
@@ -104,7 +111,10 @@ async fn serve(config: Config) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
-    tracing::info!("Tenantry listening on http://{addr} (public URL {})", state.config.base_url);
+    tracing::info!(
+        "Tenantry listening on http://{addr} (public URL {})",
+        state.config.base_url
+    );
     server::serve(listener, server::router(state)).await?;
     Ok(())
 }
@@ -112,7 +122,9 @@ async fn serve(config: Config) -> Result<(), CliError> {
 async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), CliError> {
     let email = email.trim().to_lowercase();
     if !app::auth::validate::is_plausible_email(&email) {
-        return Err(CliError::Input(format!("`{email}` is not a valid email address")));
+        return Err(CliError::Input(format!(
+            "`{email}` is not a valid email address"
+        )));
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -120,7 +132,9 @@ async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), Cli
     }
     let password = read_password()?;
     if password.expose_secret().chars().count() < 10 {
-        return Err(CliError::Input("the password must have at least 10 characters".into()));
+        return Err(CliError::Input(
+            "the password must have at least 10 characters".into(),
+        ));
     }
     let db = server::open_db(&config).await?;
     let hash = app::auth::password::hash(password.expose_secret().to_owned()).await?;
@@ -137,7 +151,8 @@ async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), Cli
 fn read_password() -> Result<SecretString, CliError> {
     use std::io::IsTerminal;
     let line = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Password for the platform admin: ").map_err(|e| CliError::Input(e.to_string()))?
+        rpassword::prompt_password("Password for the platform admin: ")
+            .map_err(|e| CliError::Input(e.to_string()))?
     } else {
         let mut line = String::new();
         std::io::stdin()
@@ -146,5 +161,7 @@ fn read_password() -> Result<SecretString, CliError> {
             .map_err(|e| CliError::Input(e.to_string()))?;
         line
     };
-    Ok(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+    Ok(SecretString::from(
+        line.trim_end_matches(['\r', '\n']).to_owned(),
+    ))
 }

@@ -1,4 +1,6 @@
 //! Registration, sign-in, sessions and request guards over real HTTP, on both databases.
+// Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -48,13 +50,24 @@ async fn register_company(app: &TestApp) {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    assert_eq!(row.get::<String, _>("email"), "jo@acme.example", "emails are stored lowercased");
+    assert_eq!(
+        row.get::<String, _>("email"),
+        "jo@acme.example",
+        "emails are stored lowercased"
+    );
     assert_eq!(row.get::<String, _>("display_name"), "Jo Tester");
     assert_eq!(app.count("memberships").await, 1);
     assert_eq!(app.count("sessions").await, 1);
-    assert!(app.audit_actions().await.contains(&("account.register".into(), "success".into())));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&("account.register".into(), "success".into()))
+    );
     // A second company with the same name gets a suffixed slug.
-    let other = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let other = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let res = other
         .post(app.url("/fn/auth/register"))
         .form(&[
@@ -81,12 +94,17 @@ async fn register_company(app: &TestApp) {
 }
 
 async fn register_personal(app: &TestApp) {
-    let res = app.register_personal("Maria", "Rossi", "maria@rossi.example").await;
+    let res = app
+        .register_personal("Maria", "Rossi", "maria@rossi.example")
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let orgs = my_orgs(app).await;
     assert_eq!(orgs.len(), 1);
     assert_eq!(orgs[0]["kind"], "personal");
-    assert_eq!(orgs[0]["display_name"], "Maria Rossi", "named after the person");
+    assert_eq!(
+        orgs[0]["display_name"], "Maria Rossi",
+        "named after the person"
+    );
     let slug = orgs[0]["slug"].as_str().unwrap();
     assert!(slug.starts_with("p-") && !slug.contains("maria"), "{slug}");
     let domain: Option<String> = sqlx::query("SELECT email_domain FROM organizations")
@@ -98,36 +116,65 @@ async fn register_personal(app: &TestApp) {
 }
 
 async fn duplicate_domain_is_refused(app: &TestApp) {
-    assert_eq!(app.register_company("Acme", "jo@acme.example").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.register_company("Acme", "jo@acme.example")
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let before = app.snapshot().await;
     let res = app.register_company("Acme Two", "ann@ACME.example").await;
     let body = expect_error(res, StatusCode::CONFLICT, "duplicate_domain").await;
     assert_eq!(body["domain"], "acme.example");
     let after = app.snapshot().await;
-    assert_eq!(before[..4], after[..4], "nothing but the rate-limit counter changed");
+    assert_eq!(
+        before[..4],
+        after[..4],
+        "nothing but the rate-limit counter changed"
+    );
 }
 
 async fn public_domains_and_personal_accounts_never_block(app: &TestApp) {
-    assert_eq!(app.register_company("One", "one@gmail.com").await.status(), StatusCode::OK);
-    assert_eq!(app.register_company("Two", "two@gmail.com").await.status(), StatusCode::OK);
-    assert_eq!(app.register_company("Three", "three@gmx.de").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.register_company("One", "one@gmail.com").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.register_company("Two", "two@gmail.com").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.register_company("Three", "three@gmx.de").await.status(),
+        StatusCode::OK
+    );
     assert_eq!(app.count("organizations").await, 3);
 }
 
 async fn registration_rate_limit(app: &TestApp) {
     for i in 0..3 {
-        let res = app.register_personal("P", "Q", &format!("p{i}@example.org")).await;
+        let res = app
+            .register_personal("P", "Q", &format!("p{i}@example.org"))
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "registration {i}");
     }
     let before = app.snapshot().await;
     let res = app.register_personal("P", "Q", "p4@example.org").await;
     assert!(res.headers().get(header::RETRY_AFTER).is_some());
     expect_error(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
-    assert_eq!(app.snapshot().await, before, "a refused attempt writes nothing");
+    assert_eq!(
+        app.snapshot().await,
+        before,
+        "a refused attempt writes nothing"
+    );
 }
 
 async fn taken_email_is_refused(app: &TestApp) {
-    assert_eq!(app.register_personal("A", "B", "same@example.org").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.register_personal("A", "B", "same@example.org")
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let res = app.register_company("Other Co", "SAME@example.org").await;
     expect_error(res, StatusCode::CONFLICT, "email_taken").await;
     assert_eq!(app.count("users").await, 1);
@@ -160,13 +207,24 @@ async fn sign_in_renews_the_session(app: &TestApp) {
     let first = session_set_cookie(&first).unwrap();
     let res = app.sign_in("JO@acme.example", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers().get("serverfnredirect").is_some(), "tells the client to go on");
+    assert!(
+        res.headers().get("serverfnredirect").is_some(),
+        "tells the client to go on"
+    );
     let second = session_set_cookie(&res).unwrap();
     assert_ne!(first, second, "a new token at every sign-in");
     assert_eq!(my_orgs(app).await.len(), 1);
-    assert!(app.audit_actions().await.contains(&("auth.sign_in".into(), "success".into())));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&("auth.sign_in".into(), "success".into()))
+    );
     // The stored form is a hash, never the token itself.
-    let token = second.split(';').next().unwrap().trim_start_matches("tenantry_session=");
+    let token = second
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("tenantry_session=");
     let stored = sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE id_hash = $1")
         .bind(token)
         .fetch_one(app.db.pool())
@@ -194,22 +252,37 @@ async fn cookie_flags_over_http(app: &TestApp) {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http cannot carry Secure cookies: {cookie}");
-    let token = cookie.split(';').next().unwrap().trim_start_matches("tenantry_session=");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http cannot carry Secure cookies: {cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("tenantry_session=");
     assert!(token.len() >= 43, "256-bit token");
 }
 
 async fn cookie_is_secure_over_https(app: &TestApp) {
     let res = app.register_company("Acme", "jo@acme.example").await;
     let cookie = session_set_cookie(&res).unwrap();
-    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
 }
 
 async fn sign_out_invalidates_the_session(app: &TestApp) {
     let res = app.register_company("Acme", "jo@acme.example").await;
     let cookie = session_set_cookie(&res).unwrap();
     let pair = cookie.split(';').next().unwrap().to_owned();
-    assert_eq!(app.call_with_cookie("orgs/list_mine", &[], &pair).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.call_with_cookie("orgs/list_mine", &[], &pair)
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let res = app.sign_out().await;
     assert_eq!(res.status(), StatusCode::OK);
     let cleared = session_set_cookie(&res).unwrap();
@@ -218,19 +291,30 @@ async fn sign_out_invalidates_the_session(app: &TestApp) {
     // The old cookie, replayed by anyone, no longer works.
     let res = app.call_with_cookie("orgs/list_mine", &[], &pair).await;
     expect_error(res, StatusCode::UNAUTHORIZED, "unauthenticated").await;
-    assert!(app.audit_actions().await.contains(&("auth.sign_out".into(), "success".into())));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&("auth.sign_out".into(), "success".into()))
+    );
 }
 
 async fn suspended_user_is_refused(app: &TestApp) {
     app.register_company("Acme", "jo@acme.example").await;
-    sqlx::query("UPDATE users SET status = 'suspended'").execute(app.db.pool()).await.unwrap();
+    sqlx::query("UPDATE users SET status = 'suspended'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     let res = app.call("orgs/list_mine", &[]).await;
     expect_error(res, StatusCode::FORBIDDEN, "account_suspended").await;
     app.sign_out().await;
     let sessions = app.count("sessions").await;
     let res = app.sign_in("jo@acme.example", PASSWORD).await;
     expect_error(res, StatusCode::FORBIDDEN, "account_suspended").await;
-    assert_eq!(app.count("sessions").await, sessions, "no session for a suspended user");
+    assert_eq!(
+        app.count("sessions").await,
+        sessions,
+        "no session for a suspended user"
+    );
     let session: Value = app.call("auth/session", &[]).await.json().await.unwrap();
     assert_eq!(session["user"], Value::Null);
 }
@@ -244,7 +328,11 @@ async fn cross_site_post_is_refused(app: &TestApp) {
         ("password", PASSWORD),
         ("language", "en"),
     ];
-    for (name, value) in [("origin", "https://evil.example"), ("referer", "https://evil.example/form"), ("origin", "null")] {
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("referer", "https://evil.example/form"),
+        ("origin", "null"),
+    ] {
         let res = app
             .client
             .post(app.url("/fn/auth/register"))
@@ -287,8 +375,16 @@ async fn malformed_input_changes_nothing(app: &TestApp) {
         )
         .await;
     let body = expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
-    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["kind", "given_name", "email", "password", "language"]);
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["kind", "given_name", "email", "password", "language"]
+    );
     let res = app
         .call(
             "auth/register",
@@ -307,9 +403,13 @@ async fn malformed_input_changes_nothing(app: &TestApp) {
     assert_eq!(body["fields"][0]["field"], "company_name");
     assert_eq!(body["fields"][0]["problem"]["kind"], "too_short");
     // Control characters are refused, not stored.
-    let res = app.register_company("Acme\u{0}Evil", "jo@acme.example").await;
+    let res = app
+        .register_company("Acme\u{0}Evil", "jo@acme.example")
+        .await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
-    let res = app.call("auth/sign_in", &[("email", ""), ("password", "")]).await;
+    let res = app
+        .call("auth/sign_in", &[("email", ""), ("password", "")])
+        .await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     let res = app.call("auth/set_language", &[("lang", "xx")]).await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
@@ -322,16 +422,23 @@ async fn oversized_input_changes_nothing(app: &TestApp) {
     let long = "x".repeat(101);
     let res = app.register_company(&long, "jo@acme.example").await;
     let body = expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
-    assert_eq!(body["fields"][0]["problem"], serde_json::json!({"kind": "too_long", "max": 100}));
+    assert_eq!(
+        body["fields"][0]["problem"],
+        serde_json::json!({"kind": "too_long", "max": 100})
+    );
     let huge = "y".repeat(10_000);
-    let res = app.register_personal(&huge, "Tester", "jo@acme.example").await;
+    let res = app
+        .register_personal(&huge, "Tester", "jo@acme.example")
+        .await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     let email = format!("{}@acme.example", "z".repeat(300));
     let res = app.register_personal("Jo", "Tester", &email).await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     // Bodies above the configured limit are cut off before any handler runs.
     let body = "a".repeat(app.config.max_body_bytes + 1);
-    let res = app.register_personal(&body, "Tester", "jo@acme.example").await;
+    let res = app
+        .register_personal(&body, "Tester", "jo@acme.example")
+        .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.snapshot().await, [0; 5], "nothing written");
 }
@@ -362,17 +469,38 @@ async fn plain_form_posts_redirect(app: &TestApp) {
     let mut bad = form;
     bad[4] = ("email", "jo@acme.example");
     let res = post(&bad).await.unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND, "errors go back to the form");
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "errors go back to the form"
+    );
     let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
-    assert!(location.starts_with(&app.url("/register")) && location.contains("__err="), "{location}");
+    assert!(
+        location.starts_with(&app.url("/register")) && location.contains("__err="),
+        "{location}"
+    );
     // The page at that address shows the error.
-    let page = app.client.get(&location).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("data-code=\"email_taken\""), "error rendered on the page");
+    let page = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("data-code=\"email_taken\""),
+        "error rendered on the page"
+    );
 }
 
 async fn pages_render_with_status_and_language(app: &TestApp) {
     let mut browser_headers = header::HeaderMap::new();
-    browser_headers.insert(header::ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
+    browser_headers.insert(
+        header::ACCEPT,
+        "text/html,application/xhtml+xml".parse().unwrap(),
+    );
     let anon = reqwest::Client::builder()
         .default_headers(browser_headers)
         .redirect(reqwest::redirect::Policy::none())
@@ -381,7 +509,10 @@ async fn pages_render_with_status_and_language(app: &TestApp) {
     let res = anon.get(app.url("/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
-    assert!(html.contains("Create account") && html.contains("lang=\"en\""), "{html}");
+    assert!(
+        html.contains("Create account") && html.contains("lang=\"en\""),
+        "{html}"
+    );
     let res = anon
         .get(app.url("/register"))
         .header(header::ACCEPT_LANGUAGE, "de-CH,de;q=0.9,en;q=0.5")
@@ -389,7 +520,10 @@ async fn pages_render_with_status_and_language(app: &TestApp) {
         .await
         .unwrap();
     let html = res.text().await.unwrap();
-    assert!(html.contains("Konto erstellen") && html.contains("lang=\"de\""), "German from Accept-Language");
+    assert!(
+        html.contains("Konto erstellen") && html.contains("lang=\"de\""),
+        "German from Accept-Language"
+    );
     let res = anon
         .get(app.url("/signin"))
         .header(header::COOKIE, "tenantry_lang=it")
@@ -397,17 +531,36 @@ async fn pages_render_with_status_and_language(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    assert!(res.text().await.unwrap().contains("Accedi"), "the cookie beats the browser");
+    assert!(
+        res.text().await.unwrap().contains("Accedi"),
+        "the cookie beats the browser"
+    );
     let res = anon.get(app.url("/no/such/page")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("Page not found"));
     let res = anon.get(app.url("/dashboard")).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND, "signed-out visitors are sent to sign in");
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "signed-out visitors are sent to sign in"
+    );
     assert_eq!(res.headers()[header::LOCATION], "/signin");
     // Signed in: the dashboard lists the organization; the user's language wins.
-    app.register_personal("Maria", "Rossi", "maria@rossi.example").await;
-    let html = app.client.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Maria Rossi") && html.contains("Inhaber"), "German owner role: {html}");
+    app.register_personal("Maria", "Rossi", "maria@rossi.example")
+        .await;
+    let html = app
+        .client
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Maria Rossi") && html.contains("Inhaber"),
+        "German owner role: {html}"
+    );
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }

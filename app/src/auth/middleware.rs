@@ -20,7 +20,11 @@ pub const LANG_COOKIE: &str = "tenantry_lang";
 
 /// Resolves the session, client address and language and stores them in the request's
 /// extensions, where server functions and SSR read them. Static assets skip the lookup.
-pub async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn request_context(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if req.uri().path().starts_with("/pkg/") {
         return next.run(req).await;
     }
@@ -82,7 +86,11 @@ fn client_address(headers: &HeaderMap, peer: Option<String>, trust_proxy: bool) 
 /// `Origin` on every cross-site POST (and `Referer` in most other cases); requests carrying
 /// neither come from non-browser clients, which cannot ride on a victim's cookies.
 /// Bearer-authenticated API routes (`/api/v1`, `/mcp`) carry no cookies and are exempt.
-pub async fn refuse_cross_site(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let path = req.uri().path();
     if safe || path.starts_with("/api/v1/") || path == "/mcp" {
@@ -107,19 +115,24 @@ fn is_same_site(headers: &HeaderMap, configured_origin: &str) -> bool {
         let host = rest.split(['/', '?', '#']).next()?;
         (!host.is_empty()).then(|| host.to_ascii_lowercase())
     };
-    let Some(source_host) = host_of(source) else { return false };
+    let Some(source_host) = host_of(source) else {
+        return false;
+    };
     let request_host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .map(str::to_ascii_lowercase);
-    Some(&source_host) == host_of(configured_origin).as_ref() || Some(&source_host) == request_host.as_ref()
+    Some(&source_host) == host_of(configured_origin).as_ref()
+        || Some(&source_host) == request_host.as_ref()
 }
 
 /// Server-function errors leave the framework as 500 with a `serverfnerror` header and the
 /// JSON [`AppError`] as body; this maps them to the error's own status (and `Retry-After`).
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR || !res.headers().contains_key("serverfnerror") {
+    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -160,21 +173,45 @@ mod tests {
     fn same_site_rules() {
         let origin = "https://portal.example.com";
         assert!(is_same_site(&headers(&[]), origin));
-        assert!(is_same_site(&headers(&[("origin", "https://portal.example.com")]), origin));
         assert!(is_same_site(
-            &headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:4000")]),
+            &headers(&[("origin", "https://portal.example.com")]),
             origin
         ));
-        assert!(!is_same_site(&headers(&[("origin", "https://evil.example"), ("host", "portal.example.com")]), origin));
+        assert!(is_same_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:4000"),
+                ("host", "127.0.0.1:4000")
+            ]),
+            origin
+        ));
+        assert!(!is_same_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "portal.example.com")
+            ]),
+            origin
+        ));
         assert!(!is_same_site(&headers(&[("origin", "null")]), origin));
-        assert!(!is_same_site(&headers(&[("referer", "https://evil.example/x")]), origin));
-        assert!(is_same_site(&headers(&[("referer", "https://portal.example.com/register")]), origin));
+        assert!(!is_same_site(
+            &headers(&[("referer", "https://evil.example/x")]),
+            origin
+        ));
+        assert!(is_same_site(
+            &headers(&[("referer", "https://portal.example.com/register")]),
+            origin
+        ));
     }
 
     #[test]
     fn forwarded_for_only_when_trusted() {
         let h = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.1")]);
-        assert_eq!(client_address(&h, Some("127.0.0.1".into()), false), "127.0.0.1");
-        assert_eq!(client_address(&h, Some("127.0.0.1".into()), true), "203.0.113.9");
+        assert_eq!(
+            client_address(&h, Some("127.0.0.1".into()), false),
+            "127.0.0.1"
+        );
+        assert_eq!(
+            client_address(&h, Some("127.0.0.1".into()), true),
+            "203.0.113.9"
+        );
     }
 }

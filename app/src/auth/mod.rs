@@ -81,7 +81,8 @@ pub(crate) fn set_cookie(value: &str) -> Result<(), crate::error::AppError> {
     use crate::error::AppError;
     let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         .ok_or_else(|| AppError::internal("response options", "missing from context"))?;
-    let value = http::HeaderValue::from_str(value).map_err(|e| AppError::internal("cookie header", e))?;
+    let value =
+        http::HeaderValue::from_str(value).map_err(|e| AppError::internal("cookie header", e))?;
     options.append_header(http::header::SET_COOKIE, value);
     Ok(())
 }

@@ -13,7 +13,11 @@ use leptos_router::components::A;
 /// Refetches the session once `action` succeeded (the server already redirects).
 fn refetch_session_on_success<I>(action: ServerAction<I>)
 where
-    I: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    I: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
 {
     let session = use_session();
     Effect::new(move |_| {
@@ -37,31 +41,64 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action attr:class="space-y-5" attr:data-test="register-form">
                 <FormError error />
                 <fieldset>
-                    <legend class="text-sm font-medium text-slate-700">{move || t.get().account_type}</legend>
+                    <legend class="text-sm font-medium text-slate-700">
+                        {move || t.get().account_type}
+                    </legend>
                     <div class="mt-2 grid grid-cols-2 gap-3">
                         <label class="flex cursor-pointer flex-col rounded-md border border-slate-300 p-3 has-[:checked]:border-indigo-600 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600/30">
                             <span class="flex items-center gap-2 font-medium">
-                                <input type="radio" id="kind-company" name="kind" value="company" checked=true />
+                                <input
+                                    type="radio"
+                                    id="kind-company"
+                                    name="kind"
+                                    value="company"
+                                    checked=true
+                                />
                                 {move || t.get().account_company}
                             </span>
-                            <span class="mt-1 text-xs text-slate-500">{move || t.get().account_company_hint}</span>
+                            <span class="mt-1 text-xs text-slate-500">
+                                {move || t.get().account_company_hint}
+                            </span>
                         </label>
                         <label class="flex cursor-pointer flex-col rounded-md border border-slate-300 p-3 has-[:checked]:border-indigo-600 has-[:checked]:ring-2 has-[:checked]:ring-indigo-600/30">
                             <span class="flex items-center gap-2 font-medium">
-                                <input type="radio" id="kind-personal" name="kind" value="personal" />
+                                <input
+                                    type="radio"
+                                    id="kind-personal"
+                                    name="kind"
+                                    value="personal"
+                                />
                                 {move || t.get().account_personal}
                             </span>
-                            <span class="mt-1 text-xs text-slate-500">{move || t.get().account_personal_hint}</span>
+                            <span class="mt-1 text-xs text-slate-500">
+                                {move || t.get().account_personal_hint}
+                            </span>
                         </label>
                     </div>
                 </fieldset>
                 // Hidden by CSS (style/tailwind.css) while "personal" is checked: no script needed.
                 <div data-company-only="">
-                    <Field name="company_name" label=|t| t.company_name autocomplete="organization" required=false error />
+                    <Field
+                        name="company_name"
+                        label=|t| t.company_name
+                        autocomplete="organization"
+                        required=false
+                        error
+                    />
                 </div>
                 <div class="grid grid-cols-2 gap-3">
-                    <Field name="given_name" label=|t| t.given_name autocomplete="given-name" error />
-                    <Field name="family_name" label=|t| t.family_name autocomplete="family-name" error />
+                    <Field
+                        name="given_name"
+                        label=|t| t.given_name
+                        autocomplete="given-name"
+                        error
+                    />
+                    <Field
+                        name="family_name"
+                        label=|t| t.family_name
+                        autocomplete="family-name"
+                        error
+                    />
                 </div>
                 <Field name="email" label=|t| t.email kind="email" autocomplete="email" error />
                 <Field

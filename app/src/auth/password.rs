@@ -2,10 +2,7 @@
 //! OWASP minimum). Hashing runs on the blocking pool so it never stalls the async runtime.
 
 use crate::error::AppError;
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::SaltString,
-};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 use std::sync::OnceLock;
 
 /// Hashes a password into a PHC string.
@@ -35,7 +32,8 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             Some(s) => (s, true),
             None => (dummy, false),
         };
-        let parsed = PasswordHash::new(phc).map_err(|e| AppError::internal("stored password hash", e))?;
+        let parsed =
+            PasswordHash::new(phc).map_err(|e| AppError::internal("stored password hash", e))?;
         let ok = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok();
@@ -62,8 +60,16 @@ mod tests {
     async fn round_trip_and_dummy_path() {
         let stored = hash("correct horse battery".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
+        assert!(
+            verify("correct horse battery".into(), Some(stored.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong".into(), Some(stored)).await.unwrap());
-        assert!(!verify("tenantry-dummy-password-never-matches".into(), None).await.unwrap());
+        assert!(
+            !verify("tenantry-dummy-password-never-matches".into(), None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -75,7 +75,12 @@ pub struct RequestContext {
 pub fn request_context() -> Result<RequestContext, AppError> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
-        .ok_or_else(|| AppError::internal("request context", "RequestContext missing; is the middleware installed?"))
+        .ok_or_else(|| {
+            AppError::internal(
+                "request context",
+                "RequestContext missing; is the middleware installed?",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -96,18 +101,39 @@ mod tests {
 
     #[test]
     fn requirements() {
-        assert_eq!(Principal::Anonymous.require_user().unwrap_err(), AppError::Unauthenticated);
-        assert_eq!(user(None, true).require_user().unwrap_err(), AppError::AccountSuspended);
-        assert!(user(None, false).require_user().is_ok());
-        assert_eq!(user(None, false).require_platform_staff().unwrap_err(), AppError::Forbidden);
-        assert!(user(Some(PlatformRole::PlatformOperator), false).require_platform_staff().is_ok());
         assert_eq!(
-            user(Some(PlatformRole::PlatformOperator), false).require_platform_admin().unwrap_err(),
+            Principal::Anonymous.require_user().unwrap_err(),
+            AppError::Unauthenticated
+        );
+        assert_eq!(
+            user(None, true).require_user().unwrap_err(),
+            AppError::AccountSuspended
+        );
+        assert!(user(None, false).require_user().is_ok());
+        assert_eq!(
+            user(None, false).require_platform_staff().unwrap_err(),
             AppError::Forbidden
         );
-        assert!(user(Some(PlatformRole::PlatformAdmin), false).require_platform_admin().is_ok());
+        assert!(
+            user(Some(PlatformRole::PlatformOperator), false)
+                .require_platform_staff()
+                .is_ok()
+        );
         assert_eq!(
-            user(Some(PlatformRole::PlatformAdmin), true).require_platform_admin().unwrap_err(),
+            user(Some(PlatformRole::PlatformOperator), false)
+                .require_platform_admin()
+                .unwrap_err(),
+            AppError::Forbidden
+        );
+        assert!(
+            user(Some(PlatformRole::PlatformAdmin), false)
+                .require_platform_admin()
+                .is_ok()
+        );
+        assert_eq!(
+            user(Some(PlatformRole::PlatformAdmin), true)
+                .require_platform_admin()
+                .unwrap_err(),
             AppError::AccountSuspended
         );
     }

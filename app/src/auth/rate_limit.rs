@@ -16,7 +16,13 @@ pub const SIGN_IN_ADDRESS: &str = "sign_in_failure_address";
 /// Counts an attempt and says whether it is within `limit` per `window_ms`. The attempt is
 /// recorded first and counted with the others, so concurrent callers in several processes
 /// cannot all slip under the limit; a refused attempt is removed again.
-pub async fn admit(db: &Db, bucket: &str, subject: &str, limit: u32, window_ms: i64) -> Result<bool, AppError> {
+pub async fn admit(
+    db: &Db,
+    bucket: &str,
+    subject: &str,
+    limit: u32,
+    window_ms: i64,
+) -> Result<bool, AppError> {
     let id = record(db, bucket, subject).await?;
     let recent = count(db, bucket, subject, window_ms).await?;
     if recent > i64::from(limit) {

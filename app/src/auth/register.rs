@@ -14,7 +14,10 @@ pub async fn register(
     language: String,
 ) -> Result<(), AppError> {
     use crate::{
-        auth::{password, principal::request_context, rate_limit, session, set_cookie, users::NewUser, validate::Checker},
+        auth::{
+            password, principal::request_context, rate_limit, session, set_cookie, users::NewUser,
+            validate::Checker,
+        },
         i18n::Lang,
         orgs::{
             OrgKind,
@@ -28,7 +31,12 @@ pub async fn register(
     let mut check = Checker::default();
     let kind = check.choice("kind", OrgKind::parse(&kind));
     let company_name = match kind {
-        Some(OrgKind::Company) => check.text("company_name", company_name.as_deref().unwrap_or(""), 2, 100),
+        Some(OrgKind::Company) => check.text(
+            "company_name",
+            company_name.as_deref().unwrap_or(""),
+            2,
+            100,
+        ),
         _ => String::new(),
     };
     let given_name = check.text("given_name", &given_name, 1, 100);
@@ -45,8 +53,18 @@ pub async fn register(
     };
 
     let limit = state.config.rate_limits.registrations_per_hour;
-    if !rate_limit::admit(&state.db, rate_limit::REGISTER, &ctx.client_addr, limit, 3_600_000).await? {
-        return Err(AppError::RateLimited { retry_after_secs: 3600 });
+    if !rate_limit::admit(
+        &state.db,
+        rate_limit::REGISTER,
+        &ctx.client_addr,
+        limit,
+        3_600_000,
+    )
+    .await?
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: 3600,
+        });
     }
 
     let user = NewUser {
@@ -64,8 +82,22 @@ pub async fn register(
             OrgKind::Personal => &person,
         },
     };
-    let account = repo::register_account(&state.db, &user, &org, &state.config.public_mail_domains, &ctx.client_addr).await?;
-    let token = session::create(&state.db, &state.config, &account.user_id, &ctx.client_addr, ctx.user_agent.as_deref()).await?;
+    let account = repo::register_account(
+        &state.db,
+        &user,
+        &org,
+        &state.config.public_mail_domains,
+        &ctx.client_addr,
+    )
+    .await?;
+    let token = session::create(
+        &state.db,
+        &state.config,
+        &account.user_id,
+        &ctx.client_addr,
+        ctx.user_agent.as_deref(),
+    )
+    .await?;
     set_cookie(&session::cookie(&state.config, &token))?;
     leptos_axum::redirect("/dashboard");
     Ok(())

@@ -40,7 +40,13 @@ pub async fn create(
 ) -> Result<String, AppError> {
     let token = new_token()?;
     let now = now_ms();
-    let absolute_ms = i64::try_from(config.session.absolute_timeout_hours.saturating_mul(3_600_000)).unwrap_or(i64::MAX);
+    let absolute_ms = i64::try_from(
+        config
+            .session
+            .absolute_timeout_hours
+            .saturating_mul(3_600_000),
+    )
+    .unwrap_or(i64::MAX);
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, client_addr, user_agent)
          VALUES ($1, $2, $3, $3, $4, $5, $6)",
@@ -57,7 +63,11 @@ pub async fn create(
 }
 
 /// Loads the user behind a session token; ends sessions past their idle or absolute expiry.
-pub async fn resolve(db: &Db, config: &Config, token: &str) -> Result<Option<UserPrincipal>, AppError> {
+pub async fn resolve(
+    db: &Db,
+    config: &Config,
+    token: &str,
+) -> Result<Option<UserPrincipal>, AppError> {
     let hash = hash_token(token);
     let row = sqlx::query(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.display_name, u.language,
@@ -72,7 +82,8 @@ pub async fn resolve(db: &Db, config: &Config, token: &str) -> Result<Option<Use
     let now = now_ms();
     let last_seen: i64 = row.try_get("last_seen_at")?;
     let expires: i64 = row.try_get("expires_at")?;
-    let idle_ms = i64::try_from(config.session.idle_timeout_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
+    let idle_ms = i64::try_from(config.session.idle_timeout_minutes.saturating_mul(60_000))
+        .unwrap_or(i64::MAX);
     if now >= expires || now >= last_seen.saturating_add(idle_ms) {
         delete(db, &hash).await?;
         return Ok(None);
@@ -110,7 +121,11 @@ pub async fn delete(db: &Db, hash: &str) -> Result<(), AppError> {
 /// The `Set-Cookie` value that stores `token`.
 pub fn cookie(config: &Config, token: &str) -> String {
     let max_age = config.session.absolute_timeout_hours.saturating_mul(3600);
-    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
         config.session.cookie_name
@@ -119,7 +134,11 @@ pub fn cookie(config: &Config, token: &str) -> String {
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(config: &Config) -> String {
-    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
         config.session.cookie_name
@@ -155,7 +174,10 @@ mod tests {
     #[test]
     fn reads_cookie_values() {
         let mut headers = http::HeaderMap::new();
-        headers.insert(http::header::COOKIE, "a=1; tenantry_session=tok; b=2".parse().unwrap());
+        headers.insert(
+            http::header::COOKIE,
+            "a=1; tenantry_session=tok; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie_value(&headers, "tenantry_session"), Some("tok"));
         assert_eq!(cookie_value(&headers, "missing"), None);
     }

@@ -20,11 +20,19 @@ pub async fn set_language(lang: String) -> Result<Lang, AppError> {
         users::set_language(&state.db, &user.user_id, lang).await?;
         audit::record(
             state.db.pool(),
-            Event::new("user.set_language", Some(&user.user_id), &ctx.client_addr).target(lang.code()),
+            Event::new("user.set_language", Some(&user.user_id), &ctx.client_addr)
+                .target(lang.code()),
         )
         .await?;
     }
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    set_cookie(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", lang.code()))?;
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    set_cookie(&format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+        lang.code()
+    ))?;
     Ok(lang)
 }

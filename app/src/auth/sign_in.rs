@@ -7,7 +7,10 @@ use leptos::prelude::*;
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::{
         audit::{self, Event, Outcome},
-        auth::{password as pw, principal::request_context, rate_limit, session, set_cookie, users, validate::Checker},
+        auth::{
+            password as pw, principal::request_context, rate_limit, session, set_cookie, users,
+            validate::Checker,
+        },
         state::app_state,
     };
     let state = app_state()?;
@@ -18,10 +21,13 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     check.finish()?;
 
     let limits = &state.config.rate_limits;
-    let window = i64::try_from(limits.sign_in_window_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
+    let window =
+        i64::try_from(limits.sign_in_window_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
     let db = &state.db;
-    let account_failures = rate_limit::count(db, rate_limit::SIGN_IN_ACCOUNT, &email, window).await?;
-    let address_failures = rate_limit::count(db, rate_limit::SIGN_IN_ADDRESS, &ctx.client_addr, window).await?;
+    let account_failures =
+        rate_limit::count(db, rate_limit::SIGN_IN_ACCOUNT, &email, window).await?;
+    let address_failures =
+        rate_limit::count(db, rate_limit::SIGN_IN_ADDRESS, &ctx.client_addr, window).await?;
     if account_failures >= i64::from(limits.sign_in_failures_per_account)
         || address_failures >= i64::from(limits.sign_in_failures_per_address)
     {
@@ -58,15 +64,27 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     if suspended {
         audit::record(
             db.pool(),
-            Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr).outcome(Outcome::Denied, "suspended"),
+            Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr)
+                .outcome(Outcome::Denied, "suspended"),
         )
         .await?;
         return Err(AppError::AccountSuspended);
     }
     rate_limit::clear(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
     // A fresh token at every sign-in: any session id planted before sign-in is worthless.
-    let token = session::create(db, &state.config, &user_id, &ctx.client_addr, ctx.user_agent.as_deref()).await?;
-    audit::record(db.pool(), Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr)).await?;
+    let token = session::create(
+        db,
+        &state.config,
+        &user_id,
+        &ctx.client_addr,
+        ctx.user_agent.as_deref(),
+    )
+    .await?;
+    audit::record(
+        db.pool(),
+        Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr),
+    )
+    .await?;
     set_cookie(&session::cookie(&state.config, &token))?;
     leptos_axum::redirect("/dashboard");
     Ok(())

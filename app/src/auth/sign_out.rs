@@ -7,14 +7,21 @@ use leptos::prelude::*;
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::{
         audit::{self, Event},
-        auth::{principal::{Principal, request_context}, session, set_cookie},
+        auth::{
+            principal::{Principal, request_context},
+            session, set_cookie,
+        },
         state::app_state,
     };
     let state = app_state()?;
     let ctx = request_context()?;
     if let Principal::User(user) = &ctx.principal {
         session::delete(&state.db, &user.session_hash).await?;
-        audit::record(state.db.pool(), Event::new("auth.sign_out", Some(&user.user_id), &ctx.client_addr)).await?;
+        audit::record(
+            state.db.pool(),
+            Event::new("auth.sign_out", Some(&user.user_id), &ctx.client_addr),
+        )
+        .await?;
     }
     set_cookie(&session::clear_cookie(&state.config))?;
     leptos_axum::redirect("/");

@@ -27,7 +27,10 @@ impl NewUser<'_> {
 }
 
 /// Inserts a user and returns its id.
-pub async fn insert(tx: &mut Transaction<'static, Any>, user: &NewUser<'_>) -> Result<String, sqlx::Error> {
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    user: &NewUser<'_>,
+) -> Result<String, sqlx::Error> {
     let id = new_id();
     let now = now_ms();
     sqlx::query(
@@ -111,12 +114,14 @@ pub async fn upsert_platform_admin(
             (insert(&mut tx, &user).await?, true)
         }
     };
-    sqlx::query("UPDATE users SET platform_role = $1, status = 'active', updated_at = $2 WHERE id = $3")
-        .bind(PlatformRole::PlatformAdmin.as_str())
-        .bind(now)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET platform_role = $1, status = 'active', updated_at = $2 WHERE id = $3",
+    )
+    .bind(PlatformRole::PlatformAdmin.as_str())
+    .bind(now)
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?;
     if let Some(hash) = password_hash {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)

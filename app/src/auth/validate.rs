@@ -71,7 +71,9 @@ impl Checker {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Invalid { fields: self.errors })
+            Err(AppError::Invalid {
+                fields: self.errors,
+            })
         }
     }
 }
@@ -79,7 +81,9 @@ impl Checker {
 /// A deliberately simple address check: one `@`, a non-empty local part of at most 64
 /// characters, and a domain of dot-separated labels of letters, digits and hyphens.
 pub fn is_plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
@@ -108,7 +112,10 @@ mod tests {
         for ok in ["a@b.ch", "first.last+tag@sub.example.com", "ü@müller.de"] {
             assert!(is_plausible_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.ch", "a@@b.ch", "a@b..ch", "a b@c.ch", "a@-b.ch", ".a@b.ch", "a@b.ch "] {
+        for bad in [
+            "", "a", "a@b", "@b.ch", "a@@b.ch", "a@b..ch", "a b@c.ch", "a@-b.ch", ".a@b.ch",
+            "a@b.ch ",
+        ] {
             assert!(!is_plausible_email(bad), "{bad}");
         }
     }
@@ -121,8 +128,13 @@ mod tests {
         c.text("family_name", &"x".repeat(101), 1, 100);
         assert_eq!(c.email("email", " Jo@Acme.COM "), "jo@acme.com");
         c.password("password", "short", 10, 256);
-        let Err(AppError::Invalid { fields }) = c.finish() else { panic!("expected invalid") };
-        let problems: Vec<(&str, &Problem)> = fields.iter().map(|f| (f.field.as_str(), &f.problem)).collect();
+        let Err(AppError::Invalid { fields }) = c.finish() else {
+            panic!("expected invalid")
+        };
+        let problems: Vec<(&str, &Problem)> = fields
+            .iter()
+            .map(|f| (f.field.as_str(), &f.problem))
+            .collect();
         assert_eq!(
             problems,
             vec![

@@ -42,7 +42,11 @@ pub fn Field(
 ) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
-    let message = Signal::derive(move || error.get().and_then(|e| field_message(&e, name, lang.get())));
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| field_message(&e, name, lang.get()))
+    });
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
     let described_by = {

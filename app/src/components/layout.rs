@@ -54,31 +54,41 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </div>
                     <nav class="flex items-center gap-3 text-sm">
                         <Transition fallback=|| ()>
-                        {move || match user() {
-                            Some(u) => {
-                                view! {
-                                    <A href="/dashboard" attr:class="font-medium text-slate-700 hover:text-indigo-700">
-                                        {move || t.get().nav_dashboard}
-                                    </A>
-                                    <UserMenu name=u.display_name email=u.email role=u.platform_role />
+                            {move || match user() {
+                                Some(u) => {
+                                    view! {
+                                        <A
+                                            href="/dashboard"
+                                            attr:class="font-medium text-slate-700 hover:text-indigo-700"
+                                        >
+                                            {move || t.get().nav_dashboard}
+                                        </A>
+                                        <UserMenu
+                                            name=u.display_name
+                                            email=u.email
+                                            role=u.platform_role
+                                        />
+                                    }
+                                        .into_any()
                                 }
-                                    .into_any()
-                            }
-                            None => {
-                                view! {
-                                    <A href="/signin" attr:class="font-medium text-slate-700 hover:text-indigo-700">
-                                        {move || t.get().nav_sign_in}
-                                    </A>
-                                    <A
-                                        href="/register"
-                                        attr:class="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500"
-                                    >
-                                        {move || t.get().nav_register}
-                                    </A>
+                                None => {
+                                    view! {
+                                        <A
+                                            href="/signin"
+                                            attr:class="font-medium text-slate-700 hover:text-indigo-700"
+                                        >
+                                            {move || t.get().nav_sign_in}
+                                        </A>
+                                        <A
+                                            href="/register"
+                                            attr:class="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500"
+                                        >
+                                            {move || t.get().nav_register}
+                                        </A>
+                                    }
+                                        .into_any()
                                 }
-                                    .into_any()
-                            }
-                        }}
+                            }}
                         </Transition>
                         <LanguageSwitcher />
                     </nav>

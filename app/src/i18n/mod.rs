@@ -198,9 +198,15 @@ mod tests {
             Lang::from_accept_language("es, it;q=0.5, de;q=0.9", &all),
             Some(Lang::De)
         );
-        assert_eq!(Lang::from_accept_language("de-DE,de;q=0.9", &all), Some(Lang::De));
+        assert_eq!(
+            Lang::from_accept_language("de-DE,de;q=0.9", &all),
+            Some(Lang::De)
+        );
         assert_eq!(Lang::from_accept_language("de;q=0", &all), None);
-        assert_eq!(Lang::from_accept_language("de, fr", &[Lang::En, Lang::Fr]), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_accept_language("de, fr", &[Lang::En, Lang::Fr]),
+            Some(Lang::Fr)
+        );
         assert_eq!(Lang::from_accept_language("garbage;;;", &all), None);
     }
 
@@ -233,7 +239,9 @@ pub struct I18n(pub leptos::prelude::RwSignal<Lang>);
 /// The current language signal.
 pub fn use_lang() -> leptos::prelude::Signal<Lang> {
     use leptos::prelude::*;
-    use_context::<I18n>().map(|i| i.0.into()).unwrap_or_else(|| Signal::stored(Lang::En))
+    use_context::<I18n>()
+        .map(|i| i.0.into())
+        .unwrap_or_else(|| Signal::stored(Lang::En))
 }
 
 /// The language the page starts in, known without waiting for anything: on the server the

@@ -15,13 +15,23 @@ pub fn DashboardPage() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let orgs = Resource::new(|| (), |_| list_my_organizations());
-    let name = move || session.info().and_then(|s| s.user).map(|u| u.display_name).unwrap_or_default();
+    let name = move || {
+        session
+            .info()
+            .and_then(|s| s.user)
+            .map(|u| u.display_name)
+            .unwrap_or_default()
+    };
     view! {
         <h1 class="text-3xl font-bold tracking-tight" data-test="dashboard-title">
-            <Transition fallback=|| ()>{move || fill(t.get().dashboard_welcome, "name", &name())}</Transition>
+            <Transition fallback=|| ()>
+                {move || fill(t.get().dashboard_welcome, "name", &name())}
+            </Transition>
         </h1>
         <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>
-        <Suspense fallback=move || view! { <p class="text-slate-500">{move || t.get().loading}</p> }>
+        <Suspense fallback=move || {
+            view! { <p class="text-slate-500">{move || t.get().loading}</p> }
+        }>
             {move || Suspend::new(async move {
                 match orgs.await {
                     Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
@@ -36,19 +46,32 @@ pub fn DashboardPage() -> impl IntoView {
                             .into_any()
                     }
                     Ok(list) if list.is_empty() => {
-                        view! { <p class="mt-4 text-slate-600">{move || t.get().dashboard_no_orgs}</p> }
+                        view! {
+                            <p class="mt-4 text-slate-600">{move || t.get().dashboard_no_orgs}</p>
+                        }
                             .into_any()
                     }
                     Ok(list) => {
                         view! {
                             <div class="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-                                <table class="min-w-full divide-y divide-slate-200" data-test="org-table">
+                                <table
+                                    class="min-w-full divide-y divide-slate-200"
+                                    data-test="org-table"
+                                >
                                     <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                                         <tr>
-                                            <th scope="col" class="px-4 py-3">{move || t.get().col_organization}</th>
-                                            <th scope="col" class="px-4 py-3">{move || t.get().col_slug}</th>
-                                            <th scope="col" class="px-4 py-3">{move || t.get().col_kind}</th>
-                                            <th scope="col" class="px-4 py-3">{move || t.get().col_role}</th>
+                                            <th scope="col" class="px-4 py-3">
+                                                {move || t.get().col_organization}
+                                            </th>
+                                            <th scope="col" class="px-4 py-3">
+                                                {move || t.get().col_slug}
+                                            </th>
+                                            <th scope="col" class="px-4 py-3">
+                                                {move || t.get().col_kind}
+                                            </th>
+                                            <th scope="col" class="px-4 py-3">
+                                                {move || t.get().col_role}
+                                            </th>
                                         </tr>
                                     </thead>
                                     <tbody class="divide-y divide-slate-100">
@@ -60,7 +83,9 @@ pub fn DashboardPage() -> impl IntoView {
                                                 view! {
                                                     <tr data-test="org-row">
                                                         <td class="px-4 py-3 font-medium">{org.display_name}</td>
-                                                        <td class="px-4 py-3 font-mono text-sm text-slate-600">{org.slug}</td>
+                                                        <td class="px-4 py-3 font-mono text-sm text-slate-600">
+                                                            {org.slug}
+                                                        </td>
                                                         <td class="px-4 py-3 text-sm">
                                                             {move || match kind {
                                                                 OrgKind::Company => t.get().kind_company,

@@ -3,17 +3,22 @@
 
 /// The lowercased domain of a (normalized) email address.
 pub fn email_domain(email: &str) -> Option<&str> {
-    email.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty())
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
 }
 
 /// Whether `domain` is a public mail provider per the configured list, where an entry
 /// `name.*` matches `name.` followed by any top-level domain (`gmx.*` → gmx.de, gmx.net).
 pub fn is_public(domain: &str, public_domains: &[String]) -> bool {
     let domain = domain.to_ascii_lowercase();
-    public_domains.iter().any(|entry| match entry.strip_suffix('*') {
-        Some(prefix) => domain.starts_with(prefix) && domain.len() > prefix.len(),
-        None => domain == *entry,
-    })
+    public_domains
+        .iter()
+        .any(|entry| match entry.strip_suffix('*') {
+            Some(prefix) => domain.starts_with(prefix) && domain.len() > prefix.len(),
+            None => domain == *entry,
+        })
 }
 
 /// The domain a company registration claims: `None` for public providers.
@@ -26,7 +31,10 @@ mod tests {
     use super::*;
 
     fn list() -> Vec<String> {
-        ["gmail.com", "gmx.*", "web.de"].iter().map(|s| s.to_string()).collect()
+        ["gmail.com", "gmx.*", "web.de"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     #[test]

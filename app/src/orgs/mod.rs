@@ -3,10 +3,10 @@
 pub mod dashboard;
 pub mod domain;
 mod list_my_organizations;
-pub mod role;
-pub mod slug;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod role;
+pub mod slug;
 
 pub use list_my_organizations::*;
 pub use role::Role;

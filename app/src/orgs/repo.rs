@@ -43,9 +43,11 @@ pub async fn register_account(
     result.map_err(|err| match err {
         InsertError::App(app) => app,
         InsertError::Db(e) if is_unique_violation(&e, "users", "email") => AppError::EmailTaken,
-        InsertError::Db(e) if is_unique_violation(&e, "organizations", "email_domain") => AppError::DuplicateDomain {
-            domain: claimed.unwrap_or_default().to_owned(),
-        },
+        InsertError::Db(e) if is_unique_violation(&e, "organizations", "email_domain") => {
+            AppError::DuplicateDomain {
+                domain: claimed.unwrap_or_default().to_owned(),
+            }
+        }
         InsertError::Db(e) => AppError::from(e),
     })
 }
@@ -127,7 +129,10 @@ async fn insert_account(
 /// The first free slug for a new organization. Company slugs come from the company name;
 /// personal slugs are `p-` plus random hex, so no personal data ends up in the identifiers
 /// that later name infrastructure.
-async fn free_slug(tx: &mut Transaction<'static, Any>, org: &NewOrganization<'_>) -> Result<String, InsertError> {
+async fn free_slug(
+    tx: &mut Transaction<'static, Any>,
+    org: &NewOrganization<'_>,
+) -> Result<String, InsertError> {
     let base = match org.kind {
         OrgKind::Company => slug::base_for_company(org.display_name),
         OrgKind::Personal => format!("p-{}", &new_id()[..8]),
@@ -163,8 +168,10 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<OrgSummary>, Ap
             Ok(OrgSummary {
                 slug: row.try_get("slug")?,
                 display_name: row.try_get("display_name")?,
-                kind: OrgKind::parse(&kind).ok_or_else(|| AppError::internal("organization kind", &kind))?,
-                role: Role::parse(&role).ok_or_else(|| AppError::internal("membership role", &role))?,
+                kind: OrgKind::parse(&kind)
+                    .ok_or_else(|| AppError::internal("organization kind", &kind))?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| AppError::internal("membership role", &role))?,
             })
         })
         .collect()

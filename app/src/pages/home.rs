@@ -12,47 +12,57 @@ pub fn HomePage() -> impl IntoView {
     let signed_in = move || session.info().is_some_and(|s| s.user.is_some());
     let features = [
         (
-            (|t: &'static crate::i18n::Texts| t.home_feature_onboard_title) as crate::components::form::Text,
-            (|t: &'static crate::i18n::Texts| t.home_feature_onboard_text) as crate::components::form::Text,
+            (|t: &'static crate::i18n::Texts| t.home_feature_onboard_title)
+                as crate::components::form::Text,
+            (|t: &'static crate::i18n::Texts| t.home_feature_onboard_text)
+                as crate::components::form::Text,
         ),
-        (|t| t.home_feature_approve_title, |t| t.home_feature_approve_text),
-        (|t| t.home_feature_agents_title, |t| t.home_feature_agents_text),
+        (
+            |t| t.home_feature_approve_title,
+            |t| t.home_feature_approve_text,
+        ),
+        (
+            |t| t.home_feature_agents_title,
+            |t| t.home_feature_agents_text,
+        ),
     ];
     view! {
         <section class="py-8 text-center">
-            <h1 class="text-4xl font-bold tracking-tight sm:text-5xl">{move || t.get().home_title}</h1>
+            <h1 class="text-4xl font-bold tracking-tight sm:text-5xl">
+                {move || t.get().home_title}
+            </h1>
             <p class="mx-auto mt-4 max-w-2xl text-lg text-slate-600">{move || t.get().home_lead}</p>
             <div class="mt-8 flex justify-center gap-3">
                 <Transition fallback=|| ()>
-                {move || {
-                    if signed_in() {
-                        view! {
-                            <A
-                                href="/dashboard"
-                                attr:class="rounded-md bg-indigo-600 px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-500"
-                            >
-                                {move || t.get().home_go_dashboard}
-                            </A>
+                    {move || {
+                        if signed_in() {
+                            view! {
+                                <A
+                                    href="/dashboard"
+                                    attr:class="rounded-md bg-indigo-600 px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-500"
+                                >
+                                    {move || t.get().home_go_dashboard}
+                                </A>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <A
+                                    href="/register"
+                                    attr:class="rounded-md bg-indigo-600 px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-500"
+                                >
+                                    {move || t.get().nav_register}
+                                </A>
+                                <A
+                                    href="/signin"
+                                    attr:class="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-semibold text-slate-800 hover:bg-slate-50"
+                                >
+                                    {move || t.get().nav_sign_in}
+                                </A>
+                            }
+                                .into_any()
                         }
-                            .into_any()
-                    } else {
-                        view! {
-                            <A
-                                href="/register"
-                                attr:class="rounded-md bg-indigo-600 px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-500"
-                            >
-                                {move || t.get().nav_register}
-                            </A>
-                            <A
-                                href="/signin"
-                                attr:class="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-semibold text-slate-800 hover:bg-slate-50"
-                            >
-                                {move || t.get().nav_sign_in}
-                            </A>
-                        }
-                            .into_any()
-                    }
-                }}
+                    }}
                 </Transition>
             </div>
         </section>

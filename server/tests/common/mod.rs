@@ -33,12 +33,16 @@ enum Cleanup {
 
 /// The PostgreSQL server used by tests (trust auth on the project machines).
 fn pg_admin_url() -> String {
-    std::env::var("TENANTRY_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("TENANTRY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// Starts the portal; `None` only when PostgreSQL is unreachable outside CI (the test is
 /// skipped with a loud message). Under `CI=true` an unreachable PostgreSQL fails the test.
-pub async fn spawn_app(backend: Backend, settings: &[(&str, serde_json::Value)]) -> Option<TestApp> {
+pub async fn spawn_app(
+    backend: Backend,
+    settings: &[(&str, serde_json::Value)],
+) -> Option<TestApp> {
     sqlx::any::install_default_drivers();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (database_url, cleanup) = match backend {
@@ -66,12 +70,21 @@ pub async fn spawn_app(backend: Backend, settings: &[(&str, serde_json::Value)])
                     return None;
                 }
             }
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url).to_owned();
-            (format!("{base}/{name}"), Cleanup::PgDatabase { admin_url, name })
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url)
+                .to_owned();
+            (
+                format!("{base}/{name}"),
+                Cleanup::PgDatabase { admin_url, name },
+            )
         }
     };
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let base = format!("http://{addr}");
     let mut figment = Config::figment(None)
@@ -81,7 +94,10 @@ pub async fn spawn_app(backend: Backend, settings: &[(&str, serde_json::Value)])
         figment = figment.merge(Serialized::default(key, value));
     }
     let config = Config::from_figment(figment).expect("test config");
-    let options = LeptosOptions::builder().output_name("tenantry").site_root("target/site").build();
+    let options = LeptosOptions::builder()
+        .output_name("tenantry")
+        .site_root("target/site")
+        .build();
     let state = server::state(config, options).await.expect("state");
     let db = state.db.clone();
     let config = state.config.clone();
@@ -120,7 +136,12 @@ impl TestApp {
     }
 
     /// Same, with a client that keeps no cookies and sends `cookie` verbatim.
-    pub async fn call_with_cookie(&self, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Response {
+    pub async fn call_with_cookie(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: &str,
+    ) -> Response {
         Client::new()
             .post(self.url(&format!("/fn/{endpoint}")))
             .header(header::ACCEPT, "application/json")
@@ -164,7 +185,8 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
-        self.call("auth/sign_in", &[("email", email), ("password", password)]).await
+        self.call("auth/sign_in", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn sign_out(&self) -> Response {
@@ -211,7 +233,9 @@ impl TestApp {
             }
             Cleanup::PgDatabase { admin_url, name } => {
                 if let Ok(pool) = sqlx::AnyPool::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&pool)
+                        .await;
                     pool.close().await;
                 }
             }
