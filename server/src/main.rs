@@ -102,10 +102,13 @@ async fn serve(config: Config) -> Result<(), CliError> {
     let addr = config.listen.unwrap_or(options.site_addr);
     let state = server::state(config, options).await?;
     if !users::has_platform_admin(&state.db).await? {
+        let exe = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "tenantry".to_owned());
         tracing::warn!(
-            "no platform admin yet; create one with: \
-             cargo run -p server --release -- admin create --email you@example.com --name \"Your Name\" \
-             (or target/release/tenantry admin create ...); it asks for the password"
+            "no platform admin yet; create the first one with: \
+             {exe} admin create --email you@example.com --name \"Your Name\" \
+             (it asks for the password on standard input)"
         );
     }
     let listener = tokio::net::TcpListener::bind(addr)

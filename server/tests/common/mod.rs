@@ -20,6 +20,7 @@ pub enum Backend {
 /// A running portal plus what a test needs to talk to it and inspect it.
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub client: Client,
     pub db: Db,
     pub config: Arc<Config>,
@@ -112,6 +113,7 @@ pub async fn spawn_app(
         .expect("client");
     Some(TestApp {
         base,
+        database_url,
         client,
         db,
         config,
