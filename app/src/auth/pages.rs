@@ -3,8 +3,8 @@
 
 use super::{Register, SignIn};
 use crate::{
-    components::form::{Card, Field, FormError, SubmitButton, action_error},
-    i18n::{Lang, use_lang, use_texts},
+    components::form::{Card, Field, FormError, LanguageOptions, SubmitButton, action_error},
+    i18n::use_texts,
     use_session,
 };
 use leptos::prelude::*;
@@ -31,7 +31,6 @@ where
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let action = ServerAction::<Register>::new();
     refetch_session_on_success(action);
     let error = action_error(action);
@@ -118,16 +117,7 @@ pub fn RegisterPage() -> impl IntoView {
                         name="language"
                         class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
                     >
-                        {Lang::ALL
-                            .into_iter()
-                            .map(|l| {
-                                view! {
-                                    <option value=l.code() selected=move || lang.get() == l>
-                                        {l.native_name()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        <LanguageOptions />
                     </select>
                 </div>
                 <SubmitButton label=|t| t.register_submit pending />

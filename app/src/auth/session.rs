@@ -118,31 +118,33 @@ pub async fn delete(db: &Db, hash: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The `Set-Cookie` value that stores `token`.
-pub fn cookie(config: &Config, token: &str) -> String {
-    let max_age = config.session.absolute_timeout_hours.saturating_mul(3600);
+/// A `Set-Cookie` value with the portal's attributes: whole site, SameSite=Lax, and Secure
+/// whenever the portal is served over TLS.
+pub fn cookie_line(
+    config: &Config,
+    name: &str,
+    value: &str,
+    max_age_secs: u64,
+    http_only: bool,
+) -> String {
+    let http_only = if http_only { "; HttpOnly" } else { "" };
     let secure = if config.secure_cookies() {
         "; Secure"
     } else {
         ""
     };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        config.session.cookie_name
-    )
+    format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}{http_only}{secure}")
+}
+
+/// The `Set-Cookie` value that stores `token`.
+pub fn cookie(config: &Config, token: &str) -> String {
+    let max_age = config.session.absolute_timeout_hours.saturating_mul(3600);
+    cookie_line(config, &config.session.cookie_name, token, max_age, true)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(config: &Config) -> String {
-    let secure = if config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        config.session.cookie_name
-    )
+    cookie_line(config, &config.session.cookie_name, "", 0, true)
 }
 
 /// The value of cookie `name` in a `Cookie` header.

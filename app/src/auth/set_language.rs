@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub async fn set_language(lang: String) -> Result<Lang, AppError> {
     use crate::{
         audit::{self, Event},
-        auth::{middleware::LANG_COOKIE, principal::request_context, set_cookie, users},
+        auth::{middleware::LANG_COOKIE, principal::request_context, session, set_cookie, users},
         error::Problem,
         state::app_state,
     };
@@ -25,14 +25,12 @@ pub async fn set_language(lang: String) -> Result<Lang, AppError> {
         )
         .await?;
     }
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    set_cookie(&format!(
-        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
-        lang.code()
+    set_cookie(&session::cookie_line(
+        &state.config,
+        LANG_COOKIE,
+        lang.code(),
+        365 * 24 * 3600,
+        false,
     ))?;
     Ok(lang)
 }

@@ -152,3 +152,19 @@ pub fn Card(title: Text, lead: Text, children: Children) -> impl IntoView {
         </div>
     }
 }
+
+/// One `<option>` per language, the current one selected.
+#[component]
+pub fn LanguageOptions() -> impl IntoView {
+    let lang = use_lang();
+    Lang::ALL
+        .into_iter()
+        .map(|l| {
+            view! {
+                <option value=l.code() selected=move || lang.get() == l>
+                    {l.native_name()}
+                </option>
+            }
+        })
+        .collect_view()
+}

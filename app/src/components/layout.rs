@@ -2,7 +2,8 @@
 
 use crate::{
     auth::{PlatformRole, SetLanguage, SignOut},
-    i18n::{I18n, Lang, set_document_lang, use_lang, use_texts},
+    components::form::LanguageOptions,
+    i18n::{I18n, set_document_lang, use_texts},
     use_session,
 };
 use leptos::prelude::*;
@@ -156,7 +157,6 @@ fn UserMenu(name: String, email: String, role: Option<PlatformRole>) -> impl Int
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let set_language = ServerAction::<SetLanguage>::new();
     let current = use_context::<I18n>();
     Effect::new(move |_| {
@@ -175,16 +175,7 @@ fn LanguageSwitcher() -> impl IntoView {
                 name="lang"
                 class="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
             >
-                {Lang::ALL
-                    .into_iter()
-                    .map(|l| {
-                        view! {
-                            <option value=l.code() selected=move || lang.get() == l>
-                                {l.native_name()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                <LanguageOptions />
             </select>
             <button
                 type="submit"
