@@ -228,6 +228,18 @@ mod tests {
                     .map(str::to_owned)
                     .collect();
                 tables.insert(name, columns);
+            } else if upper.starts_with(&["ALTER".into(), "TABLE".into()])
+                && upper.get(3).is_some_and(|w| w == "ADD")
+            {
+                let column = if upper[4] == "COLUMN" {
+                    words[5]
+                } else {
+                    words[4]
+                };
+                tables
+                    .entry(words[2].to_owned())
+                    .or_insert_with(Vec::new)
+                    .push(column.to_owned());
             } else if let Some(pos) = upper.iter().position(|w| w == "INDEX") {
                 indexes.push(words[pos + 1].to_owned());
             }

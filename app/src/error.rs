@@ -47,6 +47,10 @@ pub enum AppError {
     DuplicateDomain { domain: String },
     #[error("invalid input")]
     Invalid { fields: Vec<FieldError> },
+    #[error("an organization keeps at least one owner")]
+    LastOwner,
+    #[error("this role change is not allowed")]
+    RoleNotAllowed,
     #[error("malformed request")]
     BadRequest,
     #[error("too many attempts")]
@@ -68,7 +72,8 @@ impl AppError {
             Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
             Self::Forbidden | Self::AccountSuspended | Self::CrossSite => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
-            Self::EmailTaken | Self::DuplicateDomain { .. } => S::CONFLICT,
+            Self::EmailTaken | Self::DuplicateDomain { .. } | Self::LastOwner => S::CONFLICT,
+            Self::RoleNotAllowed => S::FORBIDDEN,
             Self::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
             Self::BadRequest => S::BAD_REQUEST,
             Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
@@ -117,6 +122,8 @@ impl AppError {
             Self::EmailTaken => t.err_email_taken.to_owned(),
             Self::DuplicateDomain { domain } => fill(t.err_duplicate_domain, "domain", domain),
             Self::Invalid { .. } => t.err_invalid.to_owned(),
+            Self::LastOwner => t.err_last_owner.to_owned(),
+            Self::RoleNotAllowed => t.err_role_not_allowed.to_owned(),
             Self::BadRequest => t.err_bad_request.to_owned(),
             Self::RateLimited { .. } => t.err_rate_limited.to_owned(),
             Self::CrossSite => t.err_cross_site.to_owned(),

@@ -59,7 +59,18 @@ pub async fn create(
     .bind(user_agent.map(|ua| ua.chars().take(256).collect::<String>()))
     .execute(db.pool())
     .await?;
+    touch_user(db, user_id, now).await?;
     Ok(token)
+}
+
+/// Records that the user was active at `now` (shown as "last active" to their organizations).
+async fn touch_user(db: &Db, user_id: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET last_active_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Loads the user behind a session token; ends sessions past their idle or absolute expiry.
@@ -88,18 +99,20 @@ pub async fn resolve(
         delete(db, &hash).await?;
         return Ok(None);
     }
+    let user_id: String = row.try_get("user_id")?;
     if now - last_seen > TOUCH_INTERVAL_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&hash)
             .execute(db.pool())
             .await?;
+        touch_user(db, &user_id, now).await?;
     }
     let language: String = row.try_get("language")?;
     let status: String = row.try_get("status")?;
     let platform_role: Option<String> = row.try_get("platform_role")?;
     Ok(Some(UserPrincipal {
-        user_id: row.try_get("user_id")?,
+        user_id,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         language: Lang::parse(&language).unwrap_or_default(),

@@ -76,6 +76,8 @@ pub static TEXTS: Texts = Texts {
     err_email_taken: "An account with this email already exists. Please sign in instead.",
     err_duplicate_domain: "A company with the email domain {domain} is already registered. Ask its owner to invite you.",
     err_invalid: "Please correct the highlighted fields.",
+    err_last_owner: "An organization always keeps at least one owner. Make someone else an owner first.",
+    err_role_not_allowed: "You cannot make this change: only owners grant or revoke the owner role, admins manage admins, members and viewers, and nobody raises their own role.",
     err_bad_request: "The request could not be understood.",
     err_rate_limited: "Too many attempts. Please wait a while and try again.",
     err_cross_site: "This request came from another site and was refused.",

@@ -76,6 +76,8 @@ pub static TEXTS: Texts = Texts {
     err_email_taken: "Un compte existe déjà avec cet e-mail. Veuillez vous connecter.",
     err_duplicate_domain: "Une entreprise avec le domaine e-mail {domain} est déjà inscrite. Demandez une invitation à son propriétaire.",
     err_invalid: "Veuillez corriger les champs signalés.",
+    err_last_owner: "Une organisation garde toujours au moins un propriétaire. Nommez d’abord quelqu’un d’autre propriétaire.",
+    err_role_not_allowed: "Cette modification n’est pas permise : seuls les propriétaires attribuent ou retirent le rôle de propriétaire, les admins gèrent admins, membres et lecteurs, et personne n’élève son propre rôle.",
     err_bad_request: "La requête n’a pas pu être comprise.",
     err_rate_limited: "Trop de tentatives. Veuillez patienter un moment avant de réessayer.",
     err_cross_site: "Cette requête provenait d’un autre site et a été refusée.",

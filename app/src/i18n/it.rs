@@ -76,6 +76,8 @@ pub static TEXTS: Texts = Texts {
     err_email_taken: "Esiste già un account con questa e-mail. Accedi invece.",
     err_duplicate_domain: "Un’azienda con il dominio e-mail {domain} è già registrata. Chiedi un invito al suo proprietario.",
     err_invalid: "Correggi i campi evidenziati.",
+    err_last_owner: "Un’organizzazione mantiene sempre almeno un proprietario. Nomina prima un’altra persona proprietario.",
+    err_role_not_allowed: "Questa modifica non è consentita: solo i proprietari assegnano o revocano il ruolo di proprietario, gli admin gestiscono admin, membri e osservatori, e nessuno può alzare il proprio ruolo.",
     err_bad_request: "Impossibile interpretare la richiesta.",
     err_rate_limited: "Troppi tentativi. Attendi un po’ e riprova.",
     err_cross_site: "Questa richiesta proveniva da un altro sito ed è stata rifiutata.",

@@ -165,6 +165,8 @@ pub struct Texts {
     pub err_email_taken: &'static str,
     pub err_duplicate_domain: &'static str,
     pub err_invalid: &'static str,
+    pub err_last_owner: &'static str,
+    pub err_role_not_allowed: &'static str,
     pub err_bad_request: &'static str,
     pub err_rate_limited: &'static str,
     pub err_cross_site: &'static str,

@@ -1,8 +1,11 @@
 //! Organizations (the tenant boundary) and memberships.
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod dashboard;
 pub mod domain;
 mod list_my_organizations;
+pub mod members;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod role;

@@ -44,6 +44,26 @@ impl Role {
     pub fn at_least(self, required: Role) -> bool {
         self.rank() >= required.rank()
     }
+
+    /// Whether someone with this role may change or remove a member who holds `target`:
+    /// owners manage everyone, admins manage admins, members and viewers, others nobody.
+    pub fn can_manage(self, target: Role) -> bool {
+        match self {
+            Role::Owner => true,
+            Role::Admin => target != Role::Owner,
+            Role::Member | Role::Viewer => false,
+        }
+    }
+
+    /// Whether someone with this role may move a member from `from` to `to`; `own` when the
+    /// member is the actor. Only owners grant or revoke `owner`, and nobody raises their own
+    /// role (stepping down is fine; the last-owner rule is checked against the database).
+    pub fn can_change_role(self, from: Role, to: Role, own: bool) -> bool {
+        if own && to.rank() > from.rank() {
+            return false;
+        }
+        self.can_manage(from) && self.can_manage(to)
+    }
 }
 
 #[cfg(test)]
@@ -67,6 +87,28 @@ mod tests {
         assert!(Role::Member.at_least(Role::Viewer));
         assert!(!Role::Viewer.at_least(Role::Member));
         assert!(!Role::Admin.at_least(Role::Owner));
+    }
+
+    #[test]
+    fn management_rules() {
+        use Role::*;
+        assert!(Owner.can_manage(Owner) && Owner.can_manage(Viewer));
+        assert!(Admin.can_manage(Admin) && Admin.can_manage(Member) && !Admin.can_manage(Owner));
+        assert!(!Member.can_manage(Viewer) && !Viewer.can_manage(Viewer));
+        // Only owners grant or revoke owner.
+        assert!(Owner.can_change_role(Member, Owner, false));
+        assert!(!Admin.can_change_role(Member, Owner, false));
+        assert!(!Admin.can_change_role(Owner, Member, false));
+        assert!(Admin.can_change_role(Viewer, Admin, false));
+        // Nobody raises their own role; stepping down is allowed.
+        assert!(!Admin.can_change_role(Admin, Owner, true));
+        assert!(!Member.can_change_role(Member, Admin, true));
+        assert!(Owner.can_change_role(Owner, Member, true));
+        assert!(Admin.can_change_role(Admin, Viewer, true));
+        assert!(
+            !Member.can_change_role(Member, Viewer, true),
+            "members manage nobody"
+        );
     }
 
     #[test]

@@ -226,6 +226,37 @@ impl TestApp {
             .collect()
     }
 
+    /// Adds a new user to organization `slug` with `role` (the invitation flow does this for
+    /// people later) and returns their id and a `Cookie` header with a fresh session.
+    pub async fn add_member(&self, slug: &str, name: &str, role: &str) -> (String, String) {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
+                                created_at, updated_at)
+             VALUES ($1, $2, $3, 'Test', $3, 'en', 'active', 0, 0)",
+        )
+        .bind(&id)
+        .bind(format!("{name}-{}@members.example", &id[..8]).to_lowercase())
+        .bind(name)
+        .execute(self.db.pool())
+        .await
+        .expect("insert user");
+        sqlx::query(
+            "INSERT INTO memberships (organization_id, user_id, role, created_at)
+             SELECT id, $1, $2, 0 FROM organizations WHERE slug = $3",
+        )
+        .bind(&id)
+        .bind(role)
+        .bind(slug)
+        .execute(self.db.pool())
+        .await
+        .expect("insert membership");
+        let token = app::auth::session::create(&self.db, &self.config, &id, "127.0.0.1", None)
+            .await
+            .expect("session");
+        (id, format!("tenantry_session={token}"))
+    }
+
     /// Drops the database or deletes the SQLite directory.
     pub async fn finish(self) {
         self.db.close().await;

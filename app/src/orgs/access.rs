@@ -1,0 +1,85 @@
+//! "Which tenant, which role", checked on the server at every call site:
+//! `ctx.principal.for_org(&db, &slug).await?.require(Role::Admin)?`.
+//!
+//! A signed-in user who is not a member of the organization gets `NotFound`, so the
+//! existence of other tenants is not revealed. Platform staff who are not members get
+//! read access (`Viewer`), never management rights inside a customer's organization.
+
+use super::{OrgKind, Role};
+use crate::{
+    auth::principal::{Principal, UserPrincipal},
+    db::Db,
+    error::AppError,
+};
+use sqlx::Row;
+
+/// The caller's standing in one organization.
+#[derive(Debug, Clone)]
+pub struct OrgAccess {
+    pub org_id: String,
+    pub slug: String,
+    pub display_name: String,
+    pub kind: OrgKind,
+    /// The role the caller acts with.
+    pub role: Role,
+    /// Whether the caller holds a membership (platform staff may read without one).
+    pub is_member: bool,
+    pub user: UserPrincipal,
+}
+
+impl Principal {
+    /// Loads the caller's access to the organization `slug`.
+    pub async fn for_org(&self, db: &Db, slug: &str) -> Result<OrgAccess, AppError> {
+        let user = self.require_user()?;
+        let row = sqlx::query(
+            "SELECT o.id, o.slug, o.display_name, o.kind, m.role
+             FROM organizations o
+             LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = $1
+             WHERE o.slug = $2 AND o.status = 'active'",
+        )
+        .bind(&user.user_id)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?;
+        let Some(row) = row else {
+            return Err(AppError::NotFound);
+        };
+        let membership: Option<String> = row.try_get("role")?;
+        let (role, is_member) = match membership.as_deref().and_then(Role::parse) {
+            Some(role) => (role, true),
+            None if user.platform_role.is_some() => (Role::Viewer, false),
+            None => return Err(AppError::NotFound),
+        };
+        let kind: String = row.try_get("kind")?;
+        Ok(OrgAccess {
+            org_id: row.try_get("id")?,
+            slug: row.try_get("slug")?,
+            display_name: row.try_get("display_name")?,
+            kind: OrgKind::parse(&kind)
+                .ok_or_else(|| AppError::internal("organization kind", &kind))?,
+            role,
+            is_member,
+            user: user.clone(),
+        })
+    }
+}
+
+impl OrgAccess {
+    /// Refuses with `Forbidden` unless the caller's role includes `minimum`.
+    pub fn require(self, minimum: Role) -> Result<Self, AppError> {
+        if self.role.at_least(minimum) {
+            Ok(self)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses with `Forbidden` unless the caller is a member (not just platform staff).
+    pub fn require_member(self) -> Result<Self, AppError> {
+        if self.is_member {
+            Ok(self)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

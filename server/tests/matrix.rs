@@ -1,0 +1,337 @@
+//! The authorization matrix: every server function called as every kind of caller, with the
+//! expected answer for each. A denied call must leave the database unchanged, and a server
+//! function without a row here fails the suite.
+// Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::header;
+use sqlx::Row;
+use std::collections::BTreeSet;
+
+both_backends! {
+    authorization_matrix with ["rate_limits" => {"registrations_per_hour": 100000}],
+}
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Anonymous,
+    Viewer,
+    Member,
+    Admin,
+    Owner,
+    /// Owner of a different organization.
+    OtherOwner,
+    /// A member of the organization whose account is suspended.
+    Suspended,
+    /// Platform operator without a membership.
+    Operator,
+    /// Platform admin without a membership.
+    PlatformAdmin,
+}
+
+const ACTORS: [Actor; 9] = [
+    Actor::Anonymous,
+    Actor::Viewer,
+    Actor::Member,
+    Actor::Admin,
+    Actor::Owner,
+    Actor::OtherOwner,
+    Actor::Suspended,
+    Actor::Operator,
+    Actor::PlatformAdmin,
+];
+
+/// One organization with a member of every role, a second organization, platform staff and
+/// a spare member to act on. Built with plain inserts, fresh for every cell.
+struct Fixture {
+    slug: String,
+    ids: Vec<(Actor, String)>,
+    /// A member (role `member`) that management calls act on.
+    target: String,
+    /// An account with a known password, for the sign-in row.
+    login_email: String,
+}
+
+const LOGIN_PASSWORD: &str = "matrix password 123";
+
+async fn insert_user(
+    app: &TestApp,
+    tag: &str,
+    status: &str,
+    platform_role: Option<&str>,
+    hash: Option<&str>,
+) -> (String, String) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let email = format!("{tag}-{}@matrix.example", &id[..8]);
+    sqlx::query(
+        "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, platform_role,
+                            password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, 'Test', $3, 'en', $4, $5, $6, 0, 0)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(tag)
+    .bind(status)
+    .bind(platform_role)
+    .bind(hash)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    (id, email)
+}
+
+async fn insert_org(app: &TestApp, owner: &str) -> (String, String) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let slug = format!("org-{}", &id[..8]);
+    sqlx::query(
+        "INSERT INTO organizations (id, kind, slug, display_name, email_domain, status, created_by, created_at, updated_at)
+         VALUES ($1, 'company', $2, $2, NULL, 'active', $3, 0, 0)",
+    )
+    .bind(&id)
+    .bind(&slug)
+    .bind(owner)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    (id, slug)
+}
+
+async fn add_member(app: &TestApp, org: &str, user: &str, role: &str) {
+    sqlx::query("INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)")
+        .bind(org)
+        .bind(user)
+        .bind(role)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+impl Fixture {
+    async fn create(app: &TestApp, login_hash: &str) -> Fixture {
+        let (owner, _) = insert_user(app, "owner", "active", None, None).await;
+        let (org, slug) = insert_org(app, &owner).await;
+        add_member(app, &org, &owner, "owner").await;
+        let mut ids = vec![(Actor::Owner, owner)];
+        for (actor, role, status) in [
+            (Actor::Admin, "admin", "active"),
+            (Actor::Member, "member", "active"),
+            (Actor::Viewer, "viewer", "active"),
+            (Actor::Suspended, "member", "suspended"),
+        ] {
+            let (id, _) = insert_user(app, role, status, None, None).await;
+            add_member(app, &org, &id, role).await;
+            ids.push((actor, id));
+        }
+        let (target, _) = insert_user(app, "target", "active", None, None).await;
+        add_member(app, &org, &target, "member").await;
+        let (other_owner, _) = insert_user(app, "other", "active", None, None).await;
+        let (other_org, _) = insert_org(app, &other_owner).await;
+        add_member(app, &other_org, &other_owner, "owner").await;
+        ids.push((Actor::OtherOwner, other_owner));
+        let (operator, _) =
+            insert_user(app, "operator", "active", Some("platform_operator"), None).await;
+        ids.push((Actor::Operator, operator));
+        let (padmin, _) = insert_user(app, "padmin", "active", Some("platform_admin"), None).await;
+        ids.push((Actor::PlatformAdmin, padmin));
+        let (_, login_email) = insert_user(app, "login", "active", None, Some(login_hash)).await;
+        Fixture {
+            slug,
+            ids,
+            target,
+            login_email,
+        }
+    }
+
+    /// A `Cookie` header for `actor` with a fresh session (none for anonymous).
+    async fn cookie(&self, app: &TestApp, actor: Actor) -> Option<String> {
+        let (_, user_id) = self.ids.iter().find(|(a, _)| *a == actor)?;
+        let token = app::auth::session::create(&app.db, &app.config, user_id, "127.0.0.1", None)
+            .await
+            .unwrap();
+        Some(format!("tenantry_session={token}"))
+    }
+}
+
+/// One server function: how to call it and what each actor gets, in [`ACTORS`] order.
+struct Case {
+    endpoint: &'static str,
+    args: fn(&Fixture) -> Vec<(String, String)>,
+    expect: [u16; 9],
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+//                 anon viewer member admin owner other susp  oper  padmin
+const OPEN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 200];
+const MANAGE: [u16; 9] = [401, 403, 403, 200, 200, 404, 403, 403, 403];
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            endpoint: "auth/register",
+            args: |_| {
+                let email = format!(
+                    "new-{}@fresh-{}.example",
+                    uuid::Uuid::new_v4().simple(),
+                    uuid::Uuid::new_v4().simple()
+                );
+                pairs(&[
+                    ("kind", "company"),
+                    ("company_name", "Fresh Company"),
+                    ("given_name", "New"),
+                    ("family_name", "Person"),
+                    ("email", &email),
+                    ("password", "a long enough password"),
+                    ("language", "en"),
+                ])
+            },
+            expect: OPEN,
+        },
+        Case {
+            endpoint: "auth/sign_in",
+            args: |fx| pairs(&[("email", &fx.login_email), ("password", LOGIN_PASSWORD)]),
+            expect: OPEN,
+        },
+        Case {
+            endpoint: "auth/sign_out",
+            args: |_| vec![],
+            expect: OPEN,
+        },
+        Case {
+            endpoint: "auth/session",
+            args: |_| vec![],
+            expect: OPEN,
+        },
+        Case {
+            endpoint: "auth/set_language",
+            args: |_| pairs(&[("lang", "de")]),
+            expect: OPEN,
+        },
+        Case {
+            endpoint: "orgs/list_mine",
+            args: |_| vec![],
+            expect: [401, 200, 200, 200, 200, 200, 403, 200, 200],
+        },
+        Case {
+            endpoint: "orgs/members/list",
+            args: |fx| pairs(&[("org", &fx.slug)]),
+            expect: [401, 200, 200, 200, 200, 404, 403, 200, 200],
+        },
+        Case {
+            endpoint: "orgs/members/change_role",
+            args: |fx| {
+                pairs(&[
+                    ("org", &fx.slug),
+                    ("user_id", &fx.target),
+                    ("role", "viewer"),
+                ])
+            },
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "orgs/members/remove",
+            args: |fx| pairs(&[("org", &fx.slug), ("user_id", &fx.target)]),
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "orgs/members/leave",
+            args: |fx| pairs(&[("org", &fx.slug)]),
+            // The sole owner may not leave (409 last_owner); staff without membership have nothing to leave.
+            expect: [401, 200, 200, 200, 409, 404, 403, 403, 403],
+        },
+    ]
+}
+
+/// Everything a denied call must not touch.
+async fn digest(app: &TestApp) -> Vec<String> {
+    let mut out = Vec::new();
+    for (sql, cols) in [
+        (
+            "SELECT organization_id, user_id, role FROM memberships ORDER BY organization_id, user_id",
+            3,
+        ),
+        (
+            "SELECT id, status, COALESCE(platform_role, '-') AS platform_role, language FROM users ORDER BY id",
+            4,
+        ),
+        (
+            "SELECT id, slug, display_name, status FROM organizations ORDER BY id",
+            4,
+        ),
+        ("SELECT id_hash FROM sessions ORDER BY id_hash", 1),
+        ("SELECT id FROM audit_events ORDER BY id", 1),
+        ("SELECT id FROM rate_limit_events ORDER BY id", 1),
+    ] {
+        for row in sqlx::query(sql).fetch_all(app.db.pool()).await.unwrap() {
+            let fields: Vec<String> = (0..cols).map(|i| row.get::<String, _>(i)).collect();
+            out.push(fields.join("|"));
+        }
+        out.push("--".into());
+    }
+    out
+}
+
+async fn authorization_matrix(app: &TestApp) {
+    let cases = cases();
+    // A server function without a row fails here.
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let covered: BTreeSet<String> = cases
+        .iter()
+        .map(|c| format!("/fn/{}", c.endpoint))
+        .collect();
+    assert_eq!(
+        registered, covered,
+        "every server function needs a row in the authorization matrix"
+    );
+
+    let login_hash = app::auth::password::hash(LOGIN_PASSWORD.into())
+        .await
+        .unwrap();
+    let mut cells = 0;
+    for case in &cases {
+        for (actor, expected) in ACTORS.iter().zip(case.expect) {
+            let fx = Fixture::create(app, &login_hash).await;
+            let cookie = fx.cookie(app, *actor).await;
+            let form = (case.args)(&fx);
+            let before = digest(app).await;
+            let mut req = app
+                .client
+                .post(app.url(&format!("/fn/{}", case.endpoint)))
+                .header(header::ACCEPT, "application/json")
+                .form(&form);
+            if let Some(cookie) = &cookie {
+                req = req.header(header::COOKIE, cookie);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            assert_eq!(status, expected, "{} as {actor:?}: {body}", case.endpoint);
+            if status != 200 {
+                assert_eq!(
+                    digest(app).await,
+                    before,
+                    "{} as {actor:?} was denied but changed the database",
+                    case.endpoint
+                );
+            }
+            cells += 1;
+        }
+    }
+    assert_eq!(cells, cases.len() * ACTORS.len());
+    println!(
+        "authorization matrix: {} server functions x {} callers = {cells} cells",
+        cases.len(),
+        ACTORS.len()
+    );
+}
