@@ -2,6 +2,10 @@
 //! capability; the server-side domain (database, sessions, audit) is compiled only with the
 //! `ssr` feature, the browser build only with `hydrate`.
 
+// Leptos view types nest deeply; the members table exceeds rustc's default query depth in
+// release builds (https://github.com/leptos-rs/leptos/issues/2962).
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod components;
@@ -98,6 +102,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("dashboard")
                         view=orgs::dashboard::DashboardPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("orgs/:slug/members")
+                        view=orgs::members::page::MembersPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -14,6 +14,7 @@ both_backends! {
     admins_manage_below_owner,
     members_and_viewers_read_only,
     bad_input_changes_nothing,
+    members_page_renders_per_caller,
 }
 
 /// Registers "Acme" and returns the owner's user id and the organization slug.
@@ -228,4 +229,51 @@ async fn bad_input_changes_nothing(app: &TestApp) {
     let res = app.call("orgs/members/list", &[]).await;
     expect_error(res, StatusCode::BAD_REQUEST, "bad_request").await;
     assert_eq!(app.snapshot().await, before);
+}
+
+async fn members_page_renders_per_caller(app: &TestApp) {
+    let (_, org) = acme(app).await;
+    let (_, viewer_cookie) = app.add_member(&org, "Vera", "viewer").await;
+    let page = |cookie: Option<String>| {
+        let mut req = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(app.url(&format!("/orgs/{org}/members")))
+            .header(reqwest::header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        req.send()
+    };
+    // The owner (the test client's own session) sees controls.
+    let res = app
+        .client
+        .get(app.url(&format!("/orgs/{org}/members")))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Vera") && html.contains("data-test=\"leave-org\""));
+    assert!(html.contains("name=\"role\""), "owners get role controls");
+    // A viewer reads without controls.
+    let html = page(Some(viewer_cookie))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-test=\"read-only\"") && !html.contains("name=\"role\""));
+    // Strangers get 404, signed-out visitors the sign-in page.
+    let (_, stranger) = {
+        app.register_personal("Sam", "Stranger", "sam@stranger.example")
+            .await;
+        app.add_member("no-org-here", "Nobody", "viewer").await
+    };
+    let res = page(Some(stranger)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = page(None).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
 }

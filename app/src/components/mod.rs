@@ -1,4 +1,5 @@
 //! Components shared by every capability.
 
 pub mod form;
+pub mod format;
 pub mod layout;

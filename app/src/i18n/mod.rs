@@ -153,6 +153,22 @@ pub struct Texts {
     pub role_member: &'static str,
     pub role_viewer: &'static str,
 
+    pub members_title: &'static str,
+    pub members_lead: &'static str,
+    pub members_read_only: &'static str,
+    pub col_name: &'static str,
+    pub col_email: &'static str,
+    pub col_joined: &'static str,
+    pub col_last_active: &'static str,
+    pub col_actions: &'static str,
+    pub never: &'static str,
+    pub you: &'static str,
+    pub new_role: &'static str,
+    pub change_role: &'static str,
+    pub remove_member: &'static str,
+    pub leave_organization: &'static str,
+    pub nav_members: &'static str,
+
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub back_home: &'static str,
@@ -220,6 +236,7 @@ mod tests {
             assert!(t.problem_too_short.contains("{min}"), "{lang:?}");
             assert!(t.problem_too_long.contains("{max}"), "{lang:?}");
             assert!(t.dashboard_welcome.contains("{name}"), "{lang:?}");
+            assert!(t.members_lead.contains("{org}"), "{lang:?}");
         }
     }
 

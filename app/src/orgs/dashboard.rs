@@ -7,7 +7,7 @@ use crate::{
     use_session,
 };
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::components::{A, Redirect};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -82,7 +82,14 @@ pub fn DashboardPage() -> impl IntoView {
                                                 let role = org.role;
                                                 view! {
                                                     <tr data-test="org-row">
-                                                        <td class="px-4 py-3 font-medium">{org.display_name}</td>
+                                                        <td class="px-4 py-3 font-medium">
+                                                            <A
+                                                                href=format!("/orgs/{}/members", org.slug)
+                                                                attr:class="text-indigo-700 hover:underline"
+                                                            >
+                                                                {org.display_name}
+                                                            </A>
+                                                        </td>
                                                         <td class="px-4 py-3 font-mono text-sm text-slate-600">
                                                             {org.slug}
                                                         </td>

@@ -14,5 +14,7 @@ pub async fn leave_organization(org: String) -> Result<(), AppError> {
         .require(Role::Viewer)?
         .require_member()?;
     let me = access.user.user_id.clone();
-    super::repo::remove(&state.db, &access, &me, "member.leave", &ctx.client_addr).await
+    super::repo::remove(&state.db, &access, &me, "member.leave", &ctx.client_addr).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
 }

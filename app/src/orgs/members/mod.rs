@@ -4,6 +4,7 @@
 mod change_member_role;
 mod leave_organization;
 mod list_members;
+pub mod page;
 mod remove_member;
 #[cfg(feature = "ssr")]
 pub mod repo;

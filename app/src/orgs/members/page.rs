@@ -1,0 +1,280 @@
+//! The members page: everyone sees the list; owners and admins get the controls their role
+//! allows. The controls are plain forms, so they work without JavaScript too, and the server
+//! checks every rule again whatever the page shows.
+
+use super::{ChangeMemberRole, LeaveOrganization, Member, Members, RemoveMember, list_members};
+use crate::{
+    components::{
+        form::{FormError, error_code},
+        format::date,
+    },
+    error::AppError,
+    i18n::{fill, use_lang, use_texts},
+    orgs::{Role, dashboard::role_name},
+    use_session,
+};
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_params_map};
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let session = use_session();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let change = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let leave = ServerAction::<LeaveOrganization>::new();
+    let members = Resource::new(
+        move || (slug(), change.version().get(), remove.version().get()),
+        |(slug, _, _)| list_members(slug),
+    );
+    // The alert shows the outcome of the action that finished last. On the server only the
+    // action named in a plain form's error redirect has a value.
+    let last = RwSignal::new(None::<u8>);
+    Effect::new(move |_| {
+        if change.version().get() > 0 {
+            last.set(Some(0));
+        }
+    });
+    Effect::new(move |_| {
+        if remove.version().get() > 0 {
+            last.set(Some(1));
+        }
+    });
+    Effect::new(move |_| {
+        if leave.version().get() > 0 {
+            last.set(Some(2));
+        }
+        if let Some(Ok(())) = leave.value().get() {
+            session.refetch();
+        }
+    });
+    let error = Signal::derive(move || {
+        let change = move || change.value().get().and_then(Result::err);
+        let remove = move || remove.value().get().and_then(Result::err);
+        let leave = move || leave.value().get().and_then(Result::err);
+        match last.get() {
+            Some(0) => change(),
+            Some(1) => remove(),
+            Some(2) => leave(),
+            _ => change().or_else(remove).or_else(leave),
+        }
+    });
+
+    view! {
+        <Suspense fallback=move || {
+            view! { <p class="text-slate-500">{move || t.get().loading}</p> }
+        }>
+            {move || Suspend::new(async move {
+                match members.await {
+                    Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
+                        view! { <Redirect path="/signin" /> }.into_any()
+                    }
+                    Err(err) => {
+                        let code = error_code(&err);
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.set_status(err.status());
+                        }
+                        view! {
+                            <p role="alert" class="text-red-700" data-code=code>
+                                {move || err.message(lang.get())}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(page) => view! { <MembersView page error change remove leave /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MembersView(
+    page: Members,
+    error: Signal<Option<AppError>>,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+    leave: ServerAction<LeaveOrganization>,
+) -> impl IntoView {
+    let t = use_texts();
+    let org_name = page.display_name.clone();
+    let manages = page.is_member && page.my_role.at_least(Role::Admin);
+    let slug = page.slug.clone();
+    let rows = page
+        .members
+        .into_iter()
+        .map(|member| {
+            let own = member.user_id == page.my_user_id;
+            view! { <MemberRow member own my_role=page.my_role manages slug=slug.clone() change remove /> }
+        })
+        .collect_view();
+    let leave_form = page.is_member.then(|| {
+        let slug = page.slug.clone();
+        view! {
+            <ActionForm action=leave attr:class="mt-6">
+                <input type="hidden" name="org" value=slug />
+                <button
+                    type="submit"
+                    data-test="leave-org"
+                    class="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+                >
+                    {move || t.get().leave_organization}
+                </button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <h1 class="text-3xl font-bold tracking-tight">{move || t.get().members_title}</h1>
+        <p class="mt-1 text-slate-600">{move || fill(t.get().members_lead, "org", &org_name)}</p>
+        {(!manages)
+            .then(|| {
+                view! {
+                    <p
+                        data-test="read-only"
+                        class="mt-4 rounded-md bg-slate-100 px-4 py-2 text-sm text-slate-700"
+                    >
+                        {move || t.get().members_read_only}
+                    </p>
+                }
+            })}
+        <div class="mt-4">
+            <FormError error />
+        </div>
+        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-slate-200" data-test="members-table">
+                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    <tr>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_name}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_email}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_role}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_joined}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_last_active}
+                        </th>
+                        {manages
+                            .then(|| {
+                                view! {
+                                    <th scope="col" class="px-4 py-3">
+                                        {move || t.get().col_actions}
+                                    </th>
+                                }
+                            })}
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">{rows}</tbody>
+            </table>
+        </div>
+        {leave_form}
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: Member,
+    own: bool,
+    my_role: Role,
+    manages: bool,
+    slug: String,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let t = use_texts();
+    let role = member.role;
+    let joined = date(member.joined_at);
+    let last_active = member.last_active_at.map(date);
+    let choices: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|to| *to == role || my_role.can_change_role(role, *to, own))
+        .collect();
+    let can_change = manages && choices.len() > 1;
+    let can_remove = manages && !own && my_role.can_manage(role);
+    let actions = manages.then(|| {
+        let change_form = can_change.then(|| {
+            let (slug, user_id) = (slug.clone(), member.user_id.clone());
+            view! {
+                <ActionForm action=change attr:class="flex items-center gap-2">
+                    <input type="hidden" name="org" value=slug />
+                    <input type="hidden" name="user_id" value=user_id />
+                    <select
+                        name="role"
+                        aria-label=move || t.get().new_role
+                        class="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                    >
+                        {choices
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <option value=r.as_str() selected=r == role>
+                                        {move || role_name(r, t.get())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <button
+                        type="submit"
+                        class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
+                    >
+                        {move || t.get().change_role}
+                    </button>
+                </ActionForm>
+            }
+        });
+        let remove_form = can_remove.then(|| {
+            let (slug, user_id) = (slug.clone(), member.user_id.clone());
+            view! {
+                <ActionForm action=remove>
+                    <input type="hidden" name="org" value=slug />
+                    <input type="hidden" name="user_id" value=user_id />
+                    <button
+                        type="submit"
+                        class="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50"
+                    >
+                        {move || t.get().remove_member}
+                    </button>
+                </ActionForm>
+            }
+        });
+        view! {
+            <td class="px-4 py-3">
+                <div class="flex flex-wrap items-center gap-2">{change_form} {remove_form}</div>
+            </td>
+        }
+    });
+    view! {
+        <tr data-test="member-row">
+            <td class="px-4 py-3 font-medium">
+                {member.display_name}
+                {own
+                    .then(|| {
+                        view! {
+                            <span class="ml-2 text-xs text-slate-500">
+                                "(" {move || t.get().you} ")"
+                            </span>
+                        }
+                    })}
+            </td>
+            <td class="px-4 py-3 text-sm text-slate-600">{member.email}</td>
+            <td class="px-4 py-3 text-sm" data-test="member-role">
+                {move || role_name(role, t.get())}
+            </td>
+            <td class="px-4 py-3 text-sm text-slate-600">{joined}</td>
+            <td class="px-4 py-3 text-sm text-slate-600">
+                {move || last_active.clone().unwrap_or_else(|| t.get().never.to_owned())}
+            </td>
+            {actions}
+        </tr>
+    }
+}
