@@ -69,6 +69,7 @@ pub static TEXTS: Texts = Texts {
     members_read_only: "Sie sehen die Mitglieder; Inhaber und Admins verwalten sie.",
     col_name: "Name",
     col_email: "E-Mail",
+    col_member_role: "Rolle",
     col_joined: "Beigetreten",
     col_last_active: "Zuletzt aktiv",
     col_actions: "Aktionen",

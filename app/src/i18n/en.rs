@@ -69,6 +69,7 @@ pub static TEXTS: Texts = Texts {
     members_read_only: "You can see the members; owners and admins manage them.",
     col_name: "Name",
     col_email: "Email",
+    col_member_role: "Role",
     col_joined: "Joined",
     col_last_active: "Last active",
     col_actions: "Actions",

@@ -69,6 +69,7 @@ pub static TEXTS: Texts = Texts {
     members_read_only: "Vous voyez les membres ; les propriétaires et les admins les gèrent.",
     col_name: "Nom",
     col_email: "E-mail",
+    col_member_role: "Rôle",
     col_joined: "Arrivée",
     col_last_active: "Dernière activité",
     col_actions: "Actions",

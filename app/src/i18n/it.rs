@@ -69,6 +69,7 @@ pub static TEXTS: Texts = Texts {
     members_read_only: "Puoi vedere i membri; proprietari e admin li gestiscono.",
     col_name: "Nome",
     col_email: "E-mail",
+    col_member_role: "Ruolo",
     col_joined: "Iscritto",
     col_last_active: "Ultima attività",
     col_actions: "Azioni",

@@ -158,6 +158,7 @@ pub struct Texts {
     pub members_read_only: &'static str,
     pub col_name: &'static str,
     pub col_email: &'static str,
+    pub col_member_role: &'static str,
     pub col_joined: &'static str,
     pub col_last_active: &'static str,
     pub col_actions: &'static str,

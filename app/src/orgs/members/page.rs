@@ -155,7 +155,7 @@ fn MembersView(
                             {move || t.get().col_email}
                         </th>
                         <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_role}
+                            {move || t.get().col_member_role}
                         </th>
                         <th scope="col" class="px-4 py-3">
                             {move || t.get().col_joined}
