@@ -307,8 +307,22 @@ macro_rules! both_backends {
                 async fn run(backend: common::Backend) {
                     let settings: Vec<(&str, serde_json::Value)> = vec![$($(($key, serde_json::json!($value))),*)?];
                     let Some(app) = common::spawn_app(backend, &settings).await else { return };
-                    super::$name(&app).await;
-                    app.finish().await;
+                    // Run the body in a task so the database is dropped even when it panics.
+                    let app = std::sync::Arc::new(app);
+                    let body = {
+                        let app = app.clone();
+                        tokio::spawn(async move { super::$name(&app).await })
+                    };
+                    let outcome = body.await;
+                    if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+                        app.finish().await;
+                    }
+                    if let Err(err) = outcome {
+                        if err.is_panic() {
+                            std::panic::resume_unwind(err.into_panic());
+                        }
+                        panic!("test task failed: {err}");
+                    }
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
