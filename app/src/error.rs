@@ -51,6 +51,10 @@ pub enum AppError {
     LastOwner,
     #[error("this role change is not allowed")]
     RoleNotAllowed,
+    #[error("not allowed on your own account")]
+    OwnAccount,
+    #[error("the platform keeps at least one platform admin")]
+    LastPlatformAdmin,
     #[error("malformed request")]
     BadRequest,
     #[error("too many attempts")]
@@ -72,7 +76,11 @@ impl AppError {
             Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
             Self::Forbidden | Self::AccountSuspended | Self::CrossSite => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
-            Self::EmailTaken | Self::DuplicateDomain { .. } | Self::LastOwner => S::CONFLICT,
+            Self::EmailTaken
+            | Self::DuplicateDomain { .. }
+            | Self::LastOwner
+            | Self::OwnAccount
+            | Self::LastPlatformAdmin => S::CONFLICT,
             Self::RoleNotAllowed => S::FORBIDDEN,
             Self::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
             Self::BadRequest => S::BAD_REQUEST,
@@ -124,6 +132,8 @@ impl AppError {
             Self::Invalid { .. } => t.err_invalid.to_owned(),
             Self::LastOwner => t.err_last_owner.to_owned(),
             Self::RoleNotAllowed => t.err_role_not_allowed.to_owned(),
+            Self::OwnAccount => t.err_own_account.to_owned(),
+            Self::LastPlatformAdmin => t.err_last_platform_admin.to_owned(),
             Self::BadRequest => t.err_bad_request.to_owned(),
             Self::RateLimited { .. } => t.err_rate_limited.to_owned(),
             Self::CrossSite => t.err_cross_site.to_owned(),

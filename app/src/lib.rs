@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod orgs;
 pub mod pages;
+pub mod platform;
 
 #[cfg(feature = "ssr")]
 pub mod config;

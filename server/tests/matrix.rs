@@ -173,6 +173,7 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 //                 anon viewer member admin owner other susp  oper  padmin
 const OPEN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 200];
 const MANAGE: [u16; 9] = [401, 403, 403, 200, 200, 404, 403, 403, 403];
+const PLATFORM_ADMIN: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 403, 200];
 
 fn cases() -> Vec<Case> {
     vec![
@@ -247,6 +248,21 @@ fn cases() -> Vec<Case> {
             args: |fx| pairs(&[("org", &fx.slug)]),
             // The sole owner may not leave (409 last_owner); staff without membership have nothing to leave.
             expect: [401, 200, 200, 200, 409, 404, 403, 403, 403],
+        },
+        Case {
+            endpoint: "platform/users/list",
+            args: |_| pairs(&[("query", "matrix")]),
+            expect: PLATFORM_ADMIN,
+        },
+        Case {
+            endpoint: "platform/users/set_status",
+            args: |fx| pairs(&[("user_id", &fx.target), ("status", "suspended")]),
+            expect: PLATFORM_ADMIN,
+        },
+        Case {
+            endpoint: "platform/users/set_role",
+            args: |fx| pairs(&[("user_id", &fx.target), ("role", "platform_operator")]),
+            expect: PLATFORM_ADMIN,
         },
     ]
 }

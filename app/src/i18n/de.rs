@@ -95,6 +95,8 @@ pub static TEXTS: Texts = Texts {
     err_invalid: "Bitte korrigieren Sie die markierten Felder.",
     err_last_owner: "Eine Organisation braucht immer mindestens einen Inhaber. Ernennen Sie zuerst eine andere Person zum Inhaber.",
     err_role_not_allowed: "Diese Änderung ist nicht erlaubt: Nur Inhaber vergeben oder entziehen die Inhaberrolle, Admins verwalten Admins, Mitglieder und Betrachter, und niemand erhöht die eigene Rolle.",
+    err_own_account: "Das können Sie mit Ihrem eigenen Konto nicht tun.",
+    err_last_platform_admin: "Die Plattform braucht immer mindestens einen Plattform-Admin. Ernennen Sie zuerst eine andere Person.",
     err_bad_request: "Die Anfrage konnte nicht verarbeitet werden.",
     err_rate_limited: "Zu viele Versuche. Bitte warten Sie eine Weile und versuchen Sie es erneut.",
     err_cross_site: "Diese Anfrage kam von einer anderen Website und wurde abgelehnt.",

@@ -95,6 +95,8 @@ pub static TEXTS: Texts = Texts {
     err_invalid: "Please correct the highlighted fields.",
     err_last_owner: "An organization always keeps at least one owner. Make someone else an owner first.",
     err_role_not_allowed: "You cannot make this change: only owners grant or revoke the owner role, admins manage admins, members and viewers, and nobody raises their own role.",
+    err_own_account: "You cannot do this to your own account.",
+    err_last_platform_admin: "The platform always keeps at least one platform admin. Make someone else a platform admin first.",
     err_bad_request: "The request could not be understood.",
     err_rate_limited: "Too many attempts. Please wait a while and try again.",
     err_cross_site: "This request came from another site and was refused.",

@@ -95,6 +95,8 @@ pub static TEXTS: Texts = Texts {
     err_invalid: "Veuillez corriger les champs signalés.",
     err_last_owner: "Une organisation garde toujours au moins un propriétaire. Nommez d’abord quelqu’un d’autre propriétaire.",
     err_role_not_allowed: "Cette modification n’est pas permise : seuls les propriétaires attribuent ou retirent le rôle de propriétaire, les admins gèrent admins, membres et lecteurs, et personne n’élève son propre rôle.",
+    err_own_account: "Vous ne pouvez pas faire cela sur votre propre compte.",
+    err_last_platform_admin: "La plateforme garde toujours au moins un admin de plateforme. Nommez d’abord quelqu’un d’autre.",
     err_bad_request: "La requête n’a pas pu être comprise.",
     err_rate_limited: "Trop de tentatives. Veuillez patienter un moment avant de réessayer.",
     err_cross_site: "Cette requête provenait d’un autre site et a été refusée.",

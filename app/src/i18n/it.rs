@@ -95,6 +95,8 @@ pub static TEXTS: Texts = Texts {
     err_invalid: "Correggi i campi evidenziati.",
     err_last_owner: "Un’organizzazione mantiene sempre almeno un proprietario. Nomina prima un’altra persona proprietario.",
     err_role_not_allowed: "Questa modifica non è consentita: solo i proprietari assegnano o revocano il ruolo di proprietario, gli admin gestiscono admin, membri e osservatori, e nessuno può alzare il proprio ruolo.",
+    err_own_account: "Non puoi farlo sul tuo account.",
+    err_last_platform_admin: "La piattaforma mantiene sempre almeno un admin della piattaforma. Nomina prima un’altra persona.",
     err_bad_request: "Impossibile interpretare la richiesta.",
     err_rate_limited: "Troppi tentativi. Attendi un po’ e riprova.",
     err_cross_site: "Questa richiesta proveniva da un altro sito ed è stata rifiutata.",

@@ -184,6 +184,8 @@ pub struct Texts {
     pub err_invalid: &'static str,
     pub err_last_owner: &'static str,
     pub err_role_not_allowed: &'static str,
+    pub err_own_account: &'static str,
+    pub err_last_platform_admin: &'static str,
     pub err_bad_request: &'static str,
     pub err_rate_limited: &'static str,
     pub err_cross_site: &'static str,

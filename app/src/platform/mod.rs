@@ -1,0 +1,3 @@
+//! Platform administration: what platform staff do across every organization.
+
+pub mod users;

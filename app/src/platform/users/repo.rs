@@ -1,0 +1,168 @@
+//! User rows as platform staff see and change them.
+
+use super::{PER_PAGE, UserPage, UserRow};
+use crate::{
+    audit::{self, Event},
+    auth::PlatformRole,
+    db::{Backend, Db, now_ms},
+    error::AppError,
+};
+use sqlx::Row;
+
+/// `%query%` for LIKE, with the pattern characters in `query` taken literally.
+fn contains_pattern(query: &str) -> String {
+    let escaped = query
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One page of users whose email or name contains `query` (lowercase), by email.
+pub async fn list(db: &Db, query: &str, page: u32) -> Result<UserPage, AppError> {
+    let filter =
+        "($1 = '' OR u.email LIKE $2 ESCAPE '\\' OR LOWER(u.display_name) LIKE $2 ESCAPE '\\')";
+    let pattern = contains_pattern(query);
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE);
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM users u WHERE {filter}"))
+        .bind(query)
+        .bind(&pattern)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    let rows = sqlx::query(&format!(
+        "SELECT u.id, u.email, u.display_name, u.status, u.platform_role, u.created_at, u.last_active_at,
+                (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id) AS organizations
+         FROM users u WHERE {filter}
+         ORDER BY u.email LIMIT $3 OFFSET $4"
+    ))
+    .bind(query)
+    .bind(&pattern)
+    .bind(i64::from(PER_PAGE))
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    let users = rows
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            let role: Option<String> = row.try_get("platform_role")?;
+            Ok(UserRow {
+                id: row.try_get("id")?,
+                email: row.try_get("email")?,
+                display_name: row.try_get("display_name")?,
+                suspended: status != "active",
+                platform_role: role.as_deref().and_then(PlatformRole::parse),
+                created_at: row.try_get("created_at")?,
+                last_active_at: row.try_get("last_active_at")?,
+                organizations: row.try_get("organizations")?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(UserPage {
+        users,
+        total,
+        page,
+        per_page: PER_PAGE,
+        query: query.to_owned(),
+    })
+}
+
+/// Suspends or reactivates `user_id`; suspension deletes every session of the user in the
+/// same transaction, so no process keeps serving them.
+pub async fn set_status(
+    db: &Db,
+    actor: &str,
+    user_id: &str,
+    suspended: bool,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    let status = if suspended { "suspended" } else { "active" };
+    let changed = sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    if suspended {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let action = if suspended {
+        "platform.user_suspend"
+    } else {
+        "platform.user_activate"
+    };
+    audit::record(
+        &mut *tx,
+        Event::new(action, Some(actor), client_addr).target(user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets or clears `user_id`'s platform role, refusing to leave the platform without an admin.
+pub async fn set_role(
+    db: &Db,
+    actor: &str,
+    user_id: &str,
+    role: Option<PlatformRole>,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    if db.backend() == Backend::Postgres {
+        // Serializes concurrent role changes, so two admins demoting each other cannot both
+        // pass the count below. (SQLite already holds its write lock after the first write.)
+        sqlx::query("SELECT pg_advisory_xact_lock(7243001)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let changed = sqlx::query("UPDATE users SET platform_role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.map(PlatformRole::as_str))
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::NotFound);
+    }
+    let admins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE platform_role = 'platform_admin' AND status = 'active'")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if admins == 0 {
+        return Err(AppError::LastPlatformAdmin);
+    }
+    audit::record(
+        &mut *tx,
+        Event::new("platform.user_role", Some(actor), client_addr)
+            .target(user_id)
+            .outcome(
+                audit::Outcome::Success,
+                role.map(PlatformRole::as_str).unwrap_or("none"),
+            ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn like_patterns_are_literal() {
+        assert_eq!(contains_pattern("jo"), "%jo%");
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}
