@@ -4,8 +4,11 @@ import path from 'node:path';
 // The server under test: the release binary with a fresh SQLite database per run.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const root = path.resolve(__dirname, '..');
-const bin = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/release/tenantry');
-const db = process.env.E2E_DATABASE_URL ?? `sqlite://${path.join(__dirname, '.tmp', `e2e-${Date.now()}.db`)}`;
+// Set once here, in the runner: the workers inherit them (tests run the CLI on the same database).
+process.env.E2E_SERVER_BIN ??= path.join(root, 'target/release/tenantry');
+process.env.E2E_DATABASE_URL ??= `sqlite://${path.join(__dirname, '.tmp', `e2e-${Date.now()}.db`)}`;
+const bin = process.env.E2E_SERVER_BIN;
+const db = process.env.E2E_DATABASE_URL;
 
 export default defineConfig({
   testDir: './tests',

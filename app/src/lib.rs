@@ -110,6 +110,11 @@ pub fn App() -> impl IntoView {
                         view=orgs::members::page::MembersPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("platform/users")
+                        view=platform::users::page::PlatformUsersPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

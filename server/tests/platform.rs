@@ -13,6 +13,7 @@ both_backends! {
     suspension_ends_sessions_at_once,
     platform_roles_and_the_last_admin,
     bad_input_changes_nothing,
+    users_page_renders_per_caller,
 }
 
 /// A platform admin with a session: (user id, cookie).
@@ -209,4 +210,40 @@ async fn bad_input_changes_nothing(app: &TestApp) {
         .await;
     expect_error(res, StatusCode::BAD_REQUEST, "bad_request").await;
     assert_eq!(app.snapshot().await, before);
+}
+
+async fn users_page_renders_per_caller(app: &TestApp) {
+    let (_, admin) = platform_admin(app, "Root").await;
+    let (_, customer) = app.add_member("none", "Carla", "viewer").await;
+    let get = |cookie: Option<String>| {
+        let mut req = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(app.url("/platform/users?q=carla"))
+            .header(reqwest::header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        req.send()
+    };
+    let res = get(Some(admin)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Carla"));
+    assert_eq!(
+        html.matches("data-test=\"user-row\"").count(),
+        1,
+        "the search filters the rows"
+    );
+    let res = get(Some(customer)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("data-code=\"forbidden\"")
+    );
+    let res = get(None).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
 }

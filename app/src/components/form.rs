@@ -168,3 +168,34 @@ pub fn LanguageOptions() -> impl IntoView {
         })
         .collect_view()
 }
+
+/// The error of whichever action finished last, for pages with several forms sharing one
+/// alert. Each entry is an action's version and its error. In the browser the most recently
+/// completed action wins; on the server (a plain form post that came back with an error)
+/// only the action named in the redirect has a value, so the first error is the one.
+pub fn latest_error(
+    actions: Vec<(Signal<usize>, Signal<Option<AppError>>)>,
+) -> Signal<Option<AppError>> {
+    let last = RwSignal::new(None::<usize>);
+    for (index, (version, _)) in actions.iter().enumerate() {
+        let version = *version;
+        Effect::new(move |_| {
+            if version.get() > 0 {
+                last.set(Some(index));
+            }
+        });
+    }
+    Signal::derive(move || match last.get() {
+        Some(index) => actions.get(index).and_then(|(_, error)| error.get()),
+        None => actions.iter().find_map(|(_, error)| error.get()),
+    })
+}
+
+/// An action's version and error, as [`latest_error`] takes them.
+pub fn tracked<I, O>(action: ServerAction<I>) -> (Signal<usize>, Signal<Option<AppError>>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    (action.version().into(), action_error(action))
+}

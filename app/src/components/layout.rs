@@ -64,6 +64,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                                         >
                                             {move || t.get().nav_dashboard}
                                         </A>
+                                        {(u.platform_role == Some(PlatformRole::PlatformAdmin))
+                                            .then(|| {
+                                                view! {
+                                                    <A
+                                                        href="/platform/users"
+                                                        attr:class="font-medium text-slate-700 hover:text-indigo-700"
+                                                    >
+                                                        {move || t.get().nav_users}
+                                                    </A>
+                                                }
+                                            })}
                                         <UserMenu
                                             name=u.display_name
                                             email=u.email

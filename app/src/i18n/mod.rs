@@ -170,6 +170,24 @@ pub struct Texts {
     pub leave_organization: &'static str,
     pub nav_members: &'static str,
 
+    pub platform_users_title: &'static str,
+    pub platform_users_lead: &'static str,
+    pub search_label: &'static str,
+    pub search: &'static str,
+    pub col_status: &'static str,
+    pub col_platform_role: &'static str,
+    pub col_orgs: &'static str,
+    pub status_active: &'static str,
+    pub status_suspended: &'static str,
+    pub suspend: &'static str,
+    pub activate: &'static str,
+    pub role_none: &'static str,
+    pub set_role: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub page_of: &'static str,
+    pub nav_users: &'static str,
+
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub back_home: &'static str,
@@ -240,6 +258,11 @@ mod tests {
             assert!(t.problem_too_long.contains("{max}"), "{lang:?}");
             assert!(t.dashboard_welcome.contains("{name}"), "{lang:?}");
             assert!(t.members_lead.contains("{org}"), "{lang:?}");
+            assert!(t.platform_users_lead.contains("{total}"), "{lang:?}");
+            assert!(
+                t.page_of.contains("{page}") && t.page_of.contains("{pages}"),
+                "{lang:?}"
+            );
         }
     }
 

@@ -5,7 +5,7 @@
 use super::{ChangeMemberRole, LeaveOrganization, Member, Members, RemoveMember, list_members};
 use crate::{
     components::{
-        form::{FormError, error_code},
+        form::{FormError, error_code, latest_error, tracked},
         format::date,
     },
     error::AppError,
@@ -30,38 +30,12 @@ pub fn MembersPage() -> impl IntoView {
         move || (slug(), change.version().get(), remove.version().get()),
         |(slug, _, _)| list_members(slug),
     );
-    // The alert shows the outcome of the action that finished last. On the server only the
-    // action named in a plain form's error redirect has a value.
-    let last = RwSignal::new(None::<u8>);
     Effect::new(move |_| {
-        if change.version().get() > 0 {
-            last.set(Some(0));
-        }
-    });
-    Effect::new(move |_| {
-        if remove.version().get() > 0 {
-            last.set(Some(1));
-        }
-    });
-    Effect::new(move |_| {
-        if leave.version().get() > 0 {
-            last.set(Some(2));
-        }
         if let Some(Ok(())) = leave.value().get() {
             session.refetch();
         }
     });
-    let error = Signal::derive(move || {
-        let change = move || change.value().get().and_then(Result::err);
-        let remove = move || remove.value().get().and_then(Result::err);
-        let leave = move || leave.value().get().and_then(Result::err);
-        match last.get() {
-            Some(0) => change(),
-            Some(1) => remove(),
-            Some(2) => leave(),
-            _ => change().or_else(remove).or_else(leave),
-        }
-    });
+    let error = latest_error(vec![tracked(change), tracked(remove), tracked(leave)]);
 
     view! {
         <Suspense fallback=move || {

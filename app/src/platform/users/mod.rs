@@ -2,6 +2,7 @@
 //! platform roles. Platform admins only.
 
 mod list_users;
+pub mod page;
 #[cfg(feature = "ssr")]
 pub mod repo;
 mod set_platform_role;

@@ -1,0 +1,282 @@
+//! `/platform/users`: find users, suspend or reactivate them, set their platform role.
+//! Search and paging are plain links and a GET form; the actions are plain forms.
+
+use super::{PER_PAGE, SetPlatformRole, SetUserStatus, UserPage, UserRow, list_users};
+use crate::{
+    auth::PlatformRole,
+    components::{
+        form::{FormError, error_code, latest_error, tracked},
+        format::date,
+    },
+    error::AppError,
+    i18n::{fill, use_lang, use_texts},
+};
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+#[component]
+pub fn PlatformUsersPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
+    let set_status = ServerAction::<SetUserStatus>::new();
+    let set_role = ServerAction::<SetPlatformRole>::new();
+    let users = Resource::new(
+        move || {
+            (
+                q(),
+                page(),
+                set_status.version().get(),
+                set_role.version().get(),
+            )
+        },
+        |(q, page, _, _)| list_users(Some(q), Some(page)),
+    );
+    let error = latest_error(vec![tracked(set_status), tracked(set_role)]);
+    view! {
+        <h1 class="text-3xl font-bold tracking-tight">{move || t.get().platform_users_title}</h1>
+        <form method="get" action="/platform/users" class="mt-4 flex gap-2" role="search">
+            <label for="user-search" class="sr-only">
+                {move || t.get().search_label}
+            </label>
+            <input
+                id="user-search"
+                name="q"
+                type="search"
+                value=q
+                placeholder=move || t.get().search_label
+                class="w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-2"
+            />
+            <button
+                type="submit"
+                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+            >
+                {move || t.get().search}
+            </button>
+        </form>
+        <div class="mt-4">
+            <FormError error />
+        </div>
+        <Suspense fallback=move || {
+            view! { <p class="text-slate-500">{move || t.get().loading}</p> }
+        }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
+                        view! { <Redirect path="/signin" /> }.into_any()
+                    }
+                    Err(err) => {
+                        let code = error_code(&err);
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.set_status(err.status());
+                        }
+                        view! {
+                            <p role="alert" class="mt-4 text-red-700" data-code=code>
+                                {move || err.message(lang.get())}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(page) => view! { <UserTable page set_status set_role /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserTable(
+    page: UserPage,
+    set_status: ServerAction<SetUserStatus>,
+    set_role: ServerAction<SetPlatformRole>,
+) -> impl IntoView {
+    let t = use_texts();
+    let total = page.total;
+    let pages = u32::try_from((total.max(1) + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(u32::MAX);
+    let current = page.page;
+    let link = {
+        let q = page.query.clone();
+        move |n: u32| format!("/platform/users?q={}&page={n}", encode(&q))
+    };
+    let prev = (current > 1).then(|| link(current - 1));
+    let next = (current < pages).then(|| link(current + 1));
+    let rows = page
+        .users
+        .into_iter()
+        .map(|user| view! { <UserRowView user set_status set_role /> })
+        .collect_view();
+    view! {
+        <p class="mt-2 text-slate-600" data-test="user-total">
+            {move || fill(t.get().platform_users_lead, "total", &total.to_string())}
+        </p>
+        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-slate-200" data-test="users-table">
+                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    <tr>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_name}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_email}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_status}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_platform_role}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_orgs}
+                        </th>
+                        <th scope="col" class="px-4 py-3">
+                            {move || t.get().col_last_active}
+                        </th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">{rows}</tbody>
+            </table>
+        </div>
+        <nav class="mt-4 flex items-center gap-4 text-sm" aria-label="pagination">
+            {prev
+                .map(|href| {
+                    view! {
+                        <a href=href class="font-medium text-indigo-700 hover:underline">
+                            {move || t.get().previous}
+                        </a>
+                    }
+                })}
+            <span class="text-slate-600">
+                {move || fill(
+                    &fill(t.get().page_of, "page", &current.to_string()),
+                    "pages",
+                    &pages.to_string(),
+                )}
+            </span>
+            {next
+                .map(|href| {
+                    view! {
+                        <a href=href class="font-medium text-indigo-700 hover:underline">
+                            {move || t.get().next}
+                        </a>
+                    }
+                })}
+        </nav>
+    }
+}
+
+#[component]
+fn UserRowView(
+    user: UserRow,
+    set_status: ServerAction<SetUserStatus>,
+    set_role: ServerAction<SetPlatformRole>,
+) -> impl IntoView {
+    let t = use_texts();
+    let suspended = user.suspended;
+    let role = user.platform_role;
+    let last_active = user.last_active_at.map(date);
+    let (id_status, id_role) = (user.id.clone(), user.id.clone());
+    let role_options = [
+        None,
+        Some(PlatformRole::PlatformOperator),
+        Some(PlatformRole::PlatformAdmin),
+    ];
+    view! {
+        <tr data-test="user-row">
+            <td class="px-4 py-3 font-medium">{user.display_name}</td>
+            <td class="px-4 py-3 text-sm text-slate-600">{user.email}</td>
+            <td class="px-4 py-3 text-sm">
+                <div class="flex items-center gap-2">
+                    <span
+                        data-test="user-status"
+                        class=if suspended {
+                            "rounded bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800"
+                        } else {
+                            "rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800"
+                        }
+                    >
+                        {move || {
+                            if suspended { t.get().status_suspended } else { t.get().status_active }
+                        }}
+                    </span>
+                    <ActionForm action=set_status>
+                        <input type="hidden" name="user_id" value=id_status />
+                        <input
+                            type="hidden"
+                            name="status"
+                            value=if suspended { "active" } else { "suspended" }
+                        />
+                        <button
+                            type="submit"
+                            class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50"
+                        >
+                            {move || if suspended { t.get().activate } else { t.get().suspend }}
+                        </button>
+                    </ActionForm>
+                </div>
+            </td>
+            <td class="px-4 py-3 text-sm">
+                <ActionForm action=set_role attr:class="flex items-center gap-2">
+                    <input type="hidden" name="user_id" value=id_role />
+                    <select
+                        name="role"
+                        aria-label=move || t.get().col_platform_role
+                        class="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+                    >
+                        {role_options
+                            .into_iter()
+                            .map(|option| {
+                                view! {
+                                    <option
+                                        value=option.map(PlatformRole::as_str).unwrap_or("")
+                                        selected=option == role
+                                    >
+                                        {move || match option {
+                                            None => t.get().role_none,
+                                            Some(PlatformRole::PlatformOperator) => {
+                                                t.get().platform_operator
+                                            }
+                                            Some(PlatformRole::PlatformAdmin) => t.get().platform_admin,
+                                        }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <button
+                        type="submit"
+                        class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
+                    >
+                        {move || t.get().set_role}
+                    </button>
+                </ActionForm>
+            </td>
+            <td class="px-4 py-3 text-sm text-slate-600">{user.organizations}</td>
+            <td class="px-4 py-3 text-sm text-slate-600">
+                {move || last_active.clone().unwrap_or_else(|| t.get().never.to_owned())}
+            </td>
+        </tr>
+    }
+}
+
+/// Percent-encodes a query value for a link.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
