@@ -1,0 +1,97 @@
+//! Platform user list over 10,000 users on SQLite and PostgreSQL: prints median and p95
+//! latency per page shape. A benchmark, not a test: it reports numbers and never fails on
+//! time. Run with `cargo bench -p server --bench user_list`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use app::{db::Db, platform::users::repo};
+use secrecy::SecretString;
+use std::time::{Duration, Instant};
+
+const USERS: usize = 10_000;
+const RUNS: usize = 60;
+
+async fn seed(db: &Db) {
+    let mut tx = db.pool().begin().await.unwrap();
+    for i in 0..USERS {
+        sqlx::query(
+            "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
+                                created_at, updated_at, last_active_at)
+             VALUES ($1, $2, 'Bench', 'User', $3, 'en', 'active', 0, 0, 0)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(format!("user{i:05}@bench{}.example", i % 97))
+        .bind(format!("Bench User {i:05}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+async fn measure(db: &Db, label: &str, query: &str, page: u32) {
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let result = repo::list(db, query, page).await.unwrap();
+        times.push(start.elapsed());
+        assert!(result.total > 0);
+    }
+    times.sort();
+    println!(
+        "  {label:<34} median {:>7.2} ms   p95 {:>7.2} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.95)
+    );
+}
+
+async fn run(name: &str, db: Db) {
+    db.migrate().await.unwrap();
+    let start = Instant::now();
+    seed(&db).await;
+    println!(
+        "{name}: seeded {USERS} users in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    measure(&db, "page 1, no search", "", 1).await;
+    measure(&db, "page 100, no search", "", 100).await;
+    measure(&db, "last page (200), no search", "", 200).await;
+    measure(&db, "search \"bench42\" (email domain)", "bench42", 1).await;
+    measure(&db, "search \"user 09\" (name)", "user 09", 1).await;
+}
+
+#[tokio::main]
+async fn main() {
+    sqlx::any::install_default_drivers();
+    let dir =
+        std::env::temp_dir().join(format!("tenantry-bench-{}", uuid::Uuid::new_v4().simple()));
+    let url = SecretString::from(format!("sqlite://{}/bench.db", dir.display()));
+    run("SQLite", Db::connect(&url).await.unwrap()).await;
+    let _ = std::fs::remove_dir_all(dir);
+
+    let admin = std::env::var("TENANTRY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("tenantry_bench_{}", uuid::Uuid::new_v4().simple());
+    let Ok(pool) = sqlx::AnyPool::connect(&admin).await else {
+        println!("PostgreSQL: not reachable at {admin}, skipped");
+        return;
+    };
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    let db = Db::connect(&SecretString::from(format!("{base}/{name}")))
+        .await
+        .unwrap();
+    run("PostgreSQL", db.clone()).await;
+    db.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
