@@ -2,17 +2,16 @@
 
 use super::{OrgKind, Role, list_my_organizations};
 use crate::{
-    error::AppError,
-    i18n::{fill, use_lang, use_texts},
+    components::load::{Loading, load_error},
+    i18n::{fill, use_texts},
     use_session,
 };
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let session = use_session();
     let orgs = Resource::new(|| (), |_| list_my_organizations());
     let name = move || {
@@ -29,22 +28,10 @@ pub fn DashboardPage() -> impl IntoView {
             </Transition>
         </h1>
         <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>
-        <Suspense fallback=move || {
-            view! { <p class="text-slate-500">{move || t.get().loading}</p> }
-        }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match orgs.await {
-                    Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
-                        view! { <Redirect path="/signin" /> }.into_any()
-                    }
-                    Err(err) => {
-                        view! {
-                            <p role="alert" class="mt-4 text-red-700">
-                                {move || err.message(lang.get())}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(err) => load_error(err),
                     Ok(list) if list.is_empty() => {
                         view! {
                             <p class="mt-4 text-slate-600">{move || t.get().dashboard_no_orgs}</p>

@@ -5,21 +5,20 @@
 use super::{ChangeMemberRole, LeaveOrganization, Member, Members, RemoveMember, list_members};
 use crate::{
     components::{
-        form::{FormError, error_code, latest_error, tracked},
+        form::{FormError, latest_error, tracked},
         format::date,
+        load::{Loading, load_error},
     },
     error::AppError,
-    i18n::{fill, use_lang, use_texts},
+    i18n::{fill, use_texts},
     orgs::{Role, dashboard::role_name},
     use_session,
 };
 use leptos::prelude::*;
-use leptos_router::{components::Redirect, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let t = use_texts();
-    let lang = use_lang();
     let session = use_session();
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
@@ -38,27 +37,10 @@ pub fn MembersPage() -> impl IntoView {
     let error = latest_error(vec![tracked(change), tracked(remove), tracked(leave)]);
 
     view! {
-        <Suspense fallback=move || {
-            view! { <p class="text-slate-500">{move || t.get().loading}</p> }
-        }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match members.await {
-                    Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
-                        view! { <Redirect path="/signin" /> }.into_any()
-                    }
-                    Err(err) => {
-                        let code = error_code(&err);
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                            response.set_status(err.status());
-                        }
-                        view! {
-                            <p role="alert" class="text-red-700" data-code=code>
-                                {move || err.message(lang.get())}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(err) => load_error(err),
                     Ok(page) => view! { <MembersView page error change remove leave /> }.into_any(),
                 }
             })}

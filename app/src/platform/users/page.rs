@@ -5,19 +5,18 @@ use super::{PER_PAGE, SetPlatformRole, SetUserStatus, UserPage, UserRow, list_us
 use crate::{
     auth::PlatformRole,
     components::{
-        form::{FormError, error_code, latest_error, tracked},
+        form::{FormError, latest_error, tracked},
         format::date,
+        load::{Loading, load_error},
     },
-    error::AppError,
-    i18n::{fill, use_lang, use_texts},
+    i18n::{fill, use_texts},
 };
 use leptos::prelude::*;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PlatformUsersPage() -> impl IntoView {
     let t = use_texts();
-    let lang = use_lang();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let page = move || {
@@ -65,27 +64,10 @@ pub fn PlatformUsersPage() -> impl IntoView {
         <div class="mt-4">
             <FormError error />
         </div>
-        <Suspense fallback=move || {
-            view! { <p class="text-slate-500">{move || t.get().loading}</p> }
-        }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match users.await {
-                    Err(AppError::Unauthenticated | AppError::AccountSuspended) => {
-                        view! { <Redirect path="/signin" /> }.into_any()
-                    }
-                    Err(err) => {
-                        let code = error_code(&err);
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                            response.set_status(err.status());
-                        }
-                        view! {
-                            <p role="alert" class="mt-4 text-red-700" data-code=code>
-                                {move || err.message(lang.get())}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(err) => load_error(err),
                     Ok(page) => view! { <UserTable page set_status set_role /> }.into_any(),
                 }
             })}
