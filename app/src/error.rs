@@ -57,6 +57,8 @@ pub enum AppError {
     LastPlatformAdmin,
     #[error("malformed request")]
     BadRequest,
+    #[error("request too large")]
+    PayloadTooLarge,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
     #[error("cross-site request refused")]
@@ -84,6 +86,7 @@ impl AppError {
             Self::RoleNotAllowed => S::FORBIDDEN,
             Self::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
             Self::BadRequest => S::BAD_REQUEST,
+            Self::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::Network => S::SERVICE_UNAVAILABLE,
@@ -135,6 +138,7 @@ impl AppError {
             Self::OwnAccount => t.err_own_account.to_owned(),
             Self::LastPlatformAdmin => t.err_last_platform_admin.to_owned(),
             Self::BadRequest => t.err_bad_request.to_owned(),
+            Self::PayloadTooLarge => t.err_payload_too_large.to_owned(),
             Self::RateLimited { .. } => t.err_rate_limited.to_owned(),
             Self::CrossSite => t.err_cross_site.to_owned(),
             Self::Internal => t.err_internal.to_owned(),

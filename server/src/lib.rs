@@ -3,7 +3,9 @@
 
 use app::{
     App,
-    auth::middleware::{refuse_cross_site, request_context, server_fn_error_status},
+    auth::middleware::{
+        payload_too_large_as_json, refuse_cross_site, request_context, server_fn_error_status,
+    },
     config::Config,
     db::{Db, DbError},
     shell,
@@ -70,6 +72,7 @@ pub fn router(state: AppState) -> Router {
             request_context,
         ))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(middleware::from_fn(payload_too_large_as_json))
         .with_state(state)
 }
 

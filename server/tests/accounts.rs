@@ -439,7 +439,7 @@ async fn oversized_input_changes_nothing(app: &TestApp) {
     let res = app
         .register_personal(&body, "Tester", "jo@acme.example")
         .await;
-    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    expect_error(res, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     assert_eq!(app.snapshot().await, [0; 5], "nothing written");
 }
 

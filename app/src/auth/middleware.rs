@@ -150,6 +150,15 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Answers the body limit's plain-text 413 with the JSON error every other failure uses.
+pub async fn payload_too_large_as_json(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+        return err_response(AppError::PayloadTooLarge);
+    }
+    res
+}
+
 /// An [`AppError`] as a JSON response with its status.
 pub fn err_response(err: AppError) -> Response {
     let status = err.status();

@@ -116,6 +116,7 @@ pub static TEXTS: Texts = Texts {
     err_own_account: "Das können Sie mit Ihrem eigenen Konto nicht tun.",
     err_last_platform_admin: "Die Plattform braucht immer mindestens einen Plattform-Admin. Ernennen Sie zuerst eine andere Person.",
     err_bad_request: "Die Anfrage konnte nicht verarbeitet werden.",
+    err_payload_too_large: "Die übermittelten Daten sind zu groß.",
     err_rate_limited: "Zu viele Versuche. Bitte warten Sie eine Weile und versuchen Sie es erneut.",
     err_cross_site: "Diese Anfrage kam von einer anderen Website und wurde abgelehnt.",
     err_internal: "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später erneut.",

@@ -116,6 +116,7 @@ pub static TEXTS: Texts = Texts {
     err_own_account: "You cannot do this to your own account.",
     err_last_platform_admin: "The platform always keeps at least one platform admin. Make someone else a platform admin first.",
     err_bad_request: "The request could not be understood.",
+    err_payload_too_large: "The submitted data is too large.",
     err_rate_limited: "Too many attempts. Please wait a while and try again.",
     err_cross_site: "This request came from another site and was refused.",
     err_internal: "Something went wrong on our side. Please try again later.",

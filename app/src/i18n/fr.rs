@@ -116,6 +116,7 @@ pub static TEXTS: Texts = Texts {
     err_own_account: "Vous ne pouvez pas faire cela sur votre propre compte.",
     err_last_platform_admin: "La plateforme garde toujours au moins un admin de plateforme. Nommez d’abord quelqu’un d’autre.",
     err_bad_request: "La requête n’a pas pu être comprise.",
+    err_payload_too_large: "Les données envoyées sont trop volumineuses.",
     err_rate_limited: "Trop de tentatives. Veuillez patienter un moment avant de réessayer.",
     err_cross_site: "Cette requête provenait d’un autre site et a été refusée.",
     err_internal: "Un problème est survenu de notre côté. Veuillez réessayer plus tard.",

@@ -116,6 +116,7 @@ pub static TEXTS: Texts = Texts {
     err_own_account: "Non puoi farlo sul tuo account.",
     err_last_platform_admin: "La piattaforma mantiene sempre almeno un admin della piattaforma. Nomina prima un’altra persona.",
     err_bad_request: "Impossibile interpretare la richiesta.",
+    err_payload_too_large: "I dati inviati sono troppo grandi.",
     err_rate_limited: "Troppi tentativi. Attendi un po’ e riprova.",
     err_cross_site: "Questa richiesta proveniva da un altro sito ed è stata rifiutata.",
     err_internal: "Qualcosa è andato storto da parte nostra. Riprova più tardi.",

@@ -205,6 +205,7 @@ pub struct Texts {
     pub err_own_account: &'static str,
     pub err_last_platform_admin: &'static str,
     pub err_bad_request: &'static str,
+    pub err_payload_too_large: &'static str,
     pub err_rate_limited: &'static str,
     pub err_cross_site: &'static str,
     pub err_internal: &'static str,
