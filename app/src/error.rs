@@ -18,6 +18,7 @@ pub enum Problem {
     InvalidEmail,
     InvalidChoice,
     InvalidCharacters,
+    InvalidSlug,
 }
 
 /// A validation problem tied to a named form field.
@@ -43,6 +44,8 @@ pub enum AppError {
     InvalidCredentials,
     #[error("email already registered")]
     EmailTaken,
+    #[error("identifier already taken")]
+    SlugTaken,
     #[error("email domain already registered by another company")]
     DuplicateDomain { domain: String },
     #[error("invalid input")]
@@ -79,6 +82,7 @@ impl AppError {
             Self::Forbidden | Self::AccountSuspended | Self::CrossSite => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::EmailTaken
+            | Self::SlugTaken
             | Self::DuplicateDomain { .. }
             | Self::LastOwner
             | Self::OwnAccount
@@ -117,6 +121,7 @@ impl AppError {
     pub fn field_name(&self) -> Option<&'static str> {
         match self {
             Self::EmailTaken | Self::DuplicateDomain { .. } => Some("email"),
+            Self::SlugTaken => Some("slug"),
             _ => None,
         }
     }
@@ -131,6 +136,7 @@ impl AppError {
             Self::NotFound => t.err_not_found.to_owned(),
             Self::InvalidCredentials => t.err_invalid_credentials.to_owned(),
             Self::EmailTaken => t.err_email_taken.to_owned(),
+            Self::SlugTaken => t.err_slug_taken.to_owned(),
             Self::DuplicateDomain { domain } => fill(t.err_duplicate_domain, "domain", domain),
             Self::Invalid { .. } => t.err_invalid.to_owned(),
             Self::LastOwner => t.err_last_owner.to_owned(),
@@ -165,6 +171,7 @@ impl Problem {
             Self::InvalidEmail => t.problem_invalid_email.to_owned(),
             Self::InvalidChoice => t.problem_invalid_choice.to_owned(),
             Self::InvalidCharacters => t.problem_invalid_characters.to_owned(),
+            Self::InvalidSlug => t.problem_invalid_slug.to_owned(),
         }
     }
 }

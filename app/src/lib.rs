@@ -115,6 +115,11 @@ pub fn App() -> impl IntoView {
                         view=platform::users::page::PlatformUsersPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("orgs/:slug/settings")
+                        view=orgs::settings::page::OrgSettingsPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

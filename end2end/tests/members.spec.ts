@@ -18,6 +18,16 @@ test('the owner sees the members page and cannot leave as the last owner', async
   await page.locator('[data-test="leave-org"]').click();
   await expect(page.locator('[data-test="form-error"]')).toContainText('always keeps at least one owner');
   await expect(page).toHaveURL(/\/members$/);
+
+  // Settings: rename and move to a new identifier.
+  await page.locator('[data-test="org-settings"]').click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await page.getByLabel('Display name').fill(`${company} Renamed`);
+  const slug = `renamed-${Date.now()}`;
+  await page.getByLabel('Identifier').fill(slug);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${slug}/settings$`));
+  await expect(page.getByLabel('Display name')).toHaveValue(`${company} Renamed`);
 });
 
 test.describe('without JavaScript', () => {

@@ -250,6 +250,18 @@ fn cases() -> Vec<Case> {
             expect: [401, 200, 200, 200, 409, 404, 403, 403, 403],
         },
         Case {
+            endpoint: "orgs/update",
+            // The fixture's own name and slug: an owner's call succeeds and changes nothing visible.
+            args: |fx| {
+                pairs(&[
+                    ("org", &fx.slug),
+                    ("display_name", &fx.slug),
+                    ("slug", &fx.slug),
+                ])
+            },
+            expect: [401, 403, 403, 403, 200, 404, 403, 403, 403],
+        },
+        Case {
             endpoint: "platform/users/list",
             args: |_| pairs(&[("query", "matrix")]),
             expect: PLATFORM_ADMIN,

@@ -10,6 +10,11 @@ pub struct Checker {
 }
 
 impl Checker {
+    /// Records a problem found by a rule of the caller's own.
+    pub fn problem(&mut self, field: &str, problem: Problem) {
+        self.fail(field, problem);
+    }
+
     fn fail(&mut self, field: &str, problem: Problem) {
         self.errors.push(FieldError {
             field: field.to_owned(),

@@ -99,6 +99,15 @@ pub static TEXTS: Texts = Texts {
     page_of: "Seite {page} von {pages}",
     nav_users: "Benutzer",
 
+    settings_title: "Organisationseinstellungen",
+    settings_lead: "Name und Kennung von {org}.",
+    display_name: "Anzeigename",
+    slug: "Kennung",
+    slug_hint: "Wird in Adressen wie /orgs/kennung/members verwendet. Nach einer Änderung funktioniert die alte Kennung nicht mehr.",
+    save: "Speichern",
+    saved: "Gespeichert.",
+    nav_settings: "Einstellungen",
+
     not_found_title: "Seite nicht gefunden",
     not_found_text: "Die gesuchte Seite existiert nicht oder wurde verschoben.",
     back_home: "Zurück zur Startseite",
@@ -109,6 +118,7 @@ pub static TEXTS: Texts = Texts {
     err_not_found: "Nicht gefunden.",
     err_invalid_credentials: "E-Mail oder Passwort ist falsch.",
     err_email_taken: "Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte melden Sie sich an.",
+    err_slug_taken: "Eine andere Organisation verwendet diese Kennung bereits.",
     err_duplicate_domain: "Ein Unternehmen mit der E-Mail-Domain {domain} ist bereits registriert. Bitten Sie dessen Inhaber um eine Einladung.",
     err_invalid: "Bitte korrigieren Sie die markierten Felder.",
     err_last_owner: "Eine Organisation braucht immer mindestens einen Inhaber. Ernennen Sie zuerst eine andere Person zum Inhaber.",
@@ -128,4 +138,5 @@ pub static TEXTS: Texts = Texts {
     problem_invalid_email: "Geben Sie eine gültige E-Mail-Adresse ein.",
     problem_invalid_choice: "Wählen Sie eine der angebotenen Optionen.",
     problem_invalid_characters: "Dieses Feld enthält unzulässige Zeichen.",
+    problem_invalid_slug: "Verwenden Sie 3 bis 63 Kleinbuchstaben, Ziffern und Bindestriche, am Anfang und Ende ein Buchstabe oder eine Ziffer. Einige Wörter sind reserviert.",
 };

@@ -99,6 +99,15 @@ pub static TEXTS: Texts = Texts {
     page_of: "Page {page} of {pages}",
     nav_users: "Users",
 
+    settings_title: "Organization settings",
+    settings_lead: "Name and identifier of {org}.",
+    display_name: "Display name",
+    slug: "Identifier",
+    slug_hint: "Used in addresses such as /orgs/identifier/members. After a change the old identifier stops working.",
+    save: "Save",
+    saved: "Saved.",
+    nav_settings: "Settings",
+
     not_found_title: "Page not found",
     not_found_text: "The page you are looking for does not exist or has moved.",
     back_home: "Back to the start page",
@@ -109,6 +118,7 @@ pub static TEXTS: Texts = Texts {
     err_not_found: "Not found.",
     err_invalid_credentials: "The email or password is wrong.",
     err_email_taken: "An account with this email already exists. Please sign in instead.",
+    err_slug_taken: "Another organization already uses this identifier.",
     err_duplicate_domain: "A company with the email domain {domain} is already registered. Ask its owner to invite you.",
     err_invalid: "Please correct the highlighted fields.",
     err_last_owner: "An organization always keeps at least one owner. Make someone else an owner first.",
@@ -128,4 +138,5 @@ pub static TEXTS: Texts = Texts {
     problem_invalid_email: "Enter a valid email address.",
     problem_invalid_choice: "Choose one of the offered options.",
     problem_invalid_characters: "This field contains characters that are not allowed.",
+    problem_invalid_slug: "Use 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit. Some words are reserved.",
 };

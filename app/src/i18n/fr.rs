@@ -99,6 +99,15 @@ pub static TEXTS: Texts = Texts {
     page_of: "Page {page} sur {pages}",
     nav_users: "Utilisateurs",
 
+    settings_title: "Paramètres de l’organisation",
+    settings_lead: "Nom et identifiant de {org}.",
+    display_name: "Nom affiché",
+    slug: "Identifiant",
+    slug_hint: "Utilisé dans des adresses comme /orgs/identifiant/members. Après un changement, l’ancien identifiant ne fonctionne plus.",
+    save: "Enregistrer",
+    saved: "Enregistré.",
+    nav_settings: "Paramètres",
+
     not_found_title: "Page introuvable",
     not_found_text: "La page demandée n’existe pas ou a été déplacée.",
     back_home: "Retour à l’accueil",
@@ -109,6 +118,7 @@ pub static TEXTS: Texts = Texts {
     err_not_found: "Introuvable.",
     err_invalid_credentials: "L’e-mail ou le mot de passe est incorrect.",
     err_email_taken: "Un compte existe déjà avec cet e-mail. Veuillez vous connecter.",
+    err_slug_taken: "Une autre organisation utilise déjà cet identifiant.",
     err_duplicate_domain: "Une entreprise avec le domaine e-mail {domain} est déjà inscrite. Demandez une invitation à son propriétaire.",
     err_invalid: "Veuillez corriger les champs signalés.",
     err_last_owner: "Une organisation garde toujours au moins un propriétaire. Nommez d’abord quelqu’un d’autre propriétaire.",
@@ -128,4 +138,5 @@ pub static TEXTS: Texts = Texts {
     problem_invalid_email: "Saisissez une adresse e-mail valide.",
     problem_invalid_choice: "Choisissez l’une des options proposées.",
     problem_invalid_characters: "Ce champ contient des caractères non autorisés.",
+    problem_invalid_slug: "Utilisez 3 à 63 lettres minuscules, chiffres et tirets, en commençant et finissant par une lettre ou un chiffre. Certains mots sont réservés.",
 };

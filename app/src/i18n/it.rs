@@ -99,6 +99,15 @@ pub static TEXTS: Texts = Texts {
     page_of: "Pagina {page} di {pages}",
     nav_users: "Utenti",
 
+    settings_title: "Impostazioni dell’organizzazione",
+    settings_lead: "Nome e identificativo di {org}.",
+    display_name: "Nome visualizzato",
+    slug: "Identificativo",
+    slug_hint: "Usato in indirizzi come /orgs/identificativo/members. Dopo una modifica il vecchio identificativo non funziona più.",
+    save: "Salva",
+    saved: "Salvato.",
+    nav_settings: "Impostazioni",
+
     not_found_title: "Pagina non trovata",
     not_found_text: "La pagina che cerchi non esiste o è stata spostata.",
     back_home: "Torna alla pagina iniziale",
@@ -109,6 +118,7 @@ pub static TEXTS: Texts = Texts {
     err_not_found: "Non trovato.",
     err_invalid_credentials: "E-mail o password errati.",
     err_email_taken: "Esiste già un account con questa e-mail. Accedi invece.",
+    err_slug_taken: "Un’altra organizzazione usa già questo identificativo.",
     err_duplicate_domain: "Un’azienda con il dominio e-mail {domain} è già registrata. Chiedi un invito al suo proprietario.",
     err_invalid: "Correggi i campi evidenziati.",
     err_last_owner: "Un’organizzazione mantiene sempre almeno un proprietario. Nomina prima un’altra persona proprietario.",
@@ -128,4 +138,5 @@ pub static TEXTS: Texts = Texts {
     problem_invalid_email: "Inserisci un indirizzo e-mail valido.",
     problem_invalid_choice: "Scegli una delle opzioni proposte.",
     problem_invalid_characters: "Questo campo contiene caratteri non consentiti.",
+    problem_invalid_slug: "Usa da 3 a 63 lettere minuscole, cifre e trattini, iniziando e finendo con una lettera o una cifra. Alcune parole sono riservate.",
 };

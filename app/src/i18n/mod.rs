@@ -188,6 +188,15 @@ pub struct Texts {
     pub page_of: &'static str,
     pub nav_users: &'static str,
 
+    pub settings_title: &'static str,
+    pub settings_lead: &'static str,
+    pub display_name: &'static str,
+    pub slug: &'static str,
+    pub slug_hint: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub nav_settings: &'static str,
+
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub back_home: &'static str,
@@ -198,6 +207,7 @@ pub struct Texts {
     pub err_not_found: &'static str,
     pub err_invalid_credentials: &'static str,
     pub err_email_taken: &'static str,
+    pub err_slug_taken: &'static str,
     pub err_duplicate_domain: &'static str,
     pub err_invalid: &'static str,
     pub err_last_owner: &'static str,
@@ -217,6 +227,7 @@ pub struct Texts {
     pub problem_invalid_email: &'static str,
     pub problem_invalid_choice: &'static str,
     pub problem_invalid_characters: &'static str,
+    pub problem_invalid_slug: &'static str,
 }
 
 #[cfg(test)]
@@ -259,6 +270,7 @@ mod tests {
             assert!(t.problem_too_long.contains("{max}"), "{lang:?}");
             assert!(t.dashboard_welcome.contains("{name}"), "{lang:?}");
             assert!(t.members_lead.contains("{org}"), "{lang:?}");
+            assert!(t.settings_lead.contains("{org}"), "{lang:?}");
             assert!(t.platform_users_lead.contains("{total}"), "{lang:?}");
             assert!(
                 t.page_of.contains("{page}") && t.page_of.contains("{pages}"),

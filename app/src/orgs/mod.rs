@@ -9,6 +9,7 @@ pub mod members;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod role;
+pub mod settings;
 pub mod slug;
 
 pub use list_my_organizations::*;

@@ -1,0 +1,8 @@
+//! Organization settings: display name and identifier (slug). Owners only. After a slug
+//! change the old slug stops working (no redirect): identifiers may be reused by another
+//! organization later, and a redirect would then point at the wrong tenant.
+
+pub mod page;
+mod update_organization;
+
+pub use update_organization::*;

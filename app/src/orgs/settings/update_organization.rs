@@ -1,0 +1,70 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Renames an organization and/or changes its slug; owners only. Answers the (new) slug.
+/// Personal organizations keep their person's name; reserved and taken slugs are refused.
+#[server(prefix = "/fn", endpoint = "orgs/update")]
+pub async fn update_organization(
+    org: String,
+    display_name: String,
+    slug: String,
+) -> Result<String, AppError> {
+    use crate::{
+        audit::{self, Event},
+        auth::{principal::request_context, validate::Checker},
+        db::{is_unique_violation, now_ms},
+        error::Problem,
+        orgs::{OrgKind, Role, slug as slug_rules},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let access = ctx
+        .principal
+        .for_org(&state.db, &org)
+        .await?
+        .require(Role::Owner)?
+        .require_member()?;
+
+    let mut check = Checker::default();
+    let display_name = check.text("display_name", &display_name, 2, 100);
+    let new_slug = slug.trim().to_lowercase();
+    if !slug_rules::is_valid(&new_slug) {
+        check.problem("slug", Problem::InvalidSlug);
+    }
+    if access.kind == OrgKind::Personal && display_name != access.display_name {
+        check.problem("display_name", Problem::InvalidChoice);
+    }
+    check.finish()?;
+
+    let mut tx = state.db.pool().begin().await?;
+    let update = sqlx::query(
+        "UPDATE organizations SET display_name = $1, slug = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(&display_name)
+    .bind(&new_slug)
+    .bind(now_ms())
+    .bind(&access.org_id)
+    .execute(&mut *tx)
+    .await;
+    match update {
+        Err(e) if is_unique_violation(&e, "organizations", "slug") => {
+            return Err(AppError::SlugTaken);
+        }
+        other => other?,
+    };
+    let detail = format!("{} -> {new_slug}", access.slug);
+    audit::record(
+        &mut *tx,
+        Event::new("org.update", Some(&access.user.user_id), &ctx.client_addr)
+            .organization(&access.org_id)
+            .target(&new_slug)
+            .outcome(audit::Outcome::Success, &detail),
+    )
+    .await?;
+    tx.commit().await?;
+    if new_slug != access.slug {
+        leptos_axum::redirect(&format!("/orgs/{new_slug}/settings"));
+    }
+    Ok(new_slug)
+}
