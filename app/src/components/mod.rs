@@ -4,3 +4,4 @@ pub mod form;
 pub mod format;
 pub mod layout;
 pub mod load;
+pub mod table;

@@ -2,7 +2,10 @@
 
 use super::{OrgKind, Role, list_my_organizations};
 use crate::{
-    components::load::{Loading, load_error},
+    components::{
+        load::{Loading, load_error},
+        table::DataTable,
+    },
     i18n::{fill, use_texts},
     use_session,
 };
@@ -40,62 +43,47 @@ pub fn DashboardPage() -> impl IntoView {
                     }
                     Ok(list) => {
                         view! {
-                            <div class="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-                                <table
-                                    class="min-w-full divide-y divide-slate-200"
-                                    data-test="org-table"
-                                >
-                                    <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                                        <tr>
-                                            <th scope="col" class="px-4 py-3">
-                                                {move || t.get().col_organization}
-                                            </th>
-                                            <th scope="col" class="px-4 py-3">
-                                                {move || t.get().col_slug}
-                                            </th>
-                                            <th scope="col" class="px-4 py-3">
-                                                {move || t.get().col_kind}
-                                            </th>
-                                            <th scope="col" class="px-4 py-3">
-                                                {move || t.get().col_role}
-                                            </th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="divide-y divide-slate-100">
-                                        {list
-                                            .into_iter()
-                                            .map(|org| {
-                                                let kind = org.kind;
-                                                let role = org.role;
-                                                view! {
-                                                    <tr data-test="org-row">
-                                                        <td class="px-4 py-3 font-medium">
-                                                            <A
-                                                                href=format!("/orgs/{}/members", org.slug)
-                                                                attr:class="text-indigo-700 hover:underline"
-                                                            >
-                                                                {org.display_name}
-                                                            </A>
-                                                        </td>
-                                                        <td class="px-4 py-3 font-mono text-sm text-slate-600">
-                                                            {org.slug}
-                                                        </td>
-                                                        <td class="px-4 py-3 text-sm">
-                                                            {move || match kind {
-                                                                OrgKind::Company => t.get().kind_company,
-                                                                OrgKind::Personal => t.get().kind_personal,
-                                                            }}
-                                                        </td>
-                                                        <td class="px-4 py-3 text-sm" data-test="org-role">
-                                                            {move || role_name(role, t.get())}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <DataTable
+                                test="org-table"
+                                columns=vec![
+                                    |t| t.col_organization,
+                                    |t| t.col_slug,
+                                    |t| t.col_kind,
+                                    |t| t.col_role,
+                                ]
+                            >
+                                {list
+                                    .into_iter()
+                                    .map(|org| {
+                                        let kind = org.kind;
+                                        let role = org.role;
+                                        view! {
+                                            <tr data-test="org-row">
+                                                <td class="px-4 py-3 font-medium">
+                                                    <A
+                                                        href=format!("/orgs/{}/members", org.slug)
+                                                        attr:class="text-indigo-700 hover:underline"
+                                                    >
+                                                        {org.display_name}
+                                                    </A>
+                                                </td>
+                                                <td class="px-4 py-3 font-mono text-sm text-slate-600">
+                                                    {org.slug}
+                                                </td>
+                                                <td class="px-4 py-3 text-sm">
+                                                    {move || match kind {
+                                                        OrgKind::Company => t.get().kind_company,
+                                                        OrgKind::Personal => t.get().kind_personal,
+                                                    }}
+                                                </td>
+                                                <td class="px-4 py-3 text-sm" data-test="org-role">
+                                                    {move || role_name(role, t.get())}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </DataTable>
                         }
                             .into_any()
                     }

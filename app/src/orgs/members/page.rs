@@ -5,9 +5,10 @@
 use super::{ChangeMemberRole, LeaveOrganization, Member, Members, RemoveMember, list_members};
 use crate::{
     components::{
-        form::{FormError, latest_error, tracked},
+        form::{FormError, Text, latest_error, tracked},
         format::date,
         load::{Loading, load_error},
+        table::DataTable,
     },
     error::AppError,
     i18n::{fill, use_texts},
@@ -60,6 +61,16 @@ fn MembersView(
     let org_name = page.display_name.clone();
     let manages = page.is_member && page.my_role.at_least(Role::Admin);
     let slug = page.slug.clone();
+    let mut columns: Vec<Text> = vec![
+        |t| t.col_name,
+        |t| t.col_email,
+        |t| t.col_member_role,
+        |t| t.col_joined,
+        |t| t.col_last_active,
+    ];
+    if manages {
+        columns.push(|t| t.col_actions);
+    }
     let rows = page
         .members
         .into_iter()
@@ -115,38 +126,9 @@ fn MembersView(
         <div class="mt-4">
             <FormError error />
         </div>
-        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table class="min-w-full divide-y divide-slate-200" data-test="members-table">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                    <tr>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_name}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_email}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_member_role}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_joined}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_last_active}
-                        </th>
-                        {manages
-                            .then(|| {
-                                view! {
-                                    <th scope="col" class="px-4 py-3">
-                                        {move || t.get().col_actions}
-                                    </th>
-                                }
-                            })}
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable test="members-table" columns>
+            {rows}
+        </DataTable>
         {leave_form}
     }
 }

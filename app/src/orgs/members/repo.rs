@@ -38,7 +38,7 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<Member>, AppError> {
         .collect()
 }
 
-/// The current role of `user_id`, locked for the rest of the transaction on PostgreSQL.
+/// The current role of `user_id` in the organization (inside [`begin_locked`]).
 async fn current_role(
     tx: &mut Transaction<'static, Any>,
     org_id: &str,

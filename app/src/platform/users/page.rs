@@ -8,6 +8,7 @@ use crate::{
         form::{FormError, latest_error, tracked},
         format::date,
         load::{Loading, load_error},
+        table::DataTable,
     },
     i18n::{fill, use_texts},
 };
@@ -101,33 +102,19 @@ fn UserTable(
         <p class="mt-2 text-slate-600" data-test="user-total">
             {move || fill(t.get().platform_users_lead, "total", &total.to_string())}
         </p>
-        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table class="min-w-full divide-y divide-slate-200" data-test="users-table">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                    <tr>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_name}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_email}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_status}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_platform_role}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_orgs}
-                        </th>
-                        <th scope="col" class="px-4 py-3">
-                            {move || t.get().col_last_active}
-                        </th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">{rows}</tbody>
-            </table>
-        </div>
+        <DataTable
+            test="users-table"
+            columns=vec![
+                |t| t.col_name,
+                |t| t.col_email,
+                |t| t.col_status,
+                |t| t.col_platform_role,
+                |t| t.col_orgs,
+                |t| t.col_last_active,
+            ]
+        >
+            {rows}
+        </DataTable>
         <nav class="mt-4 flex items-center gap-4 text-sm" aria-label="pagination">
             {prev
                 .map(|href| {
