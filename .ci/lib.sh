@@ -10,6 +10,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tenantry/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 CARGO_LEPTOS_VERSION=0.3.4
+AIOSMTPD_VERSION=1.4.6
+# The loopback SMTP server of the tests lives in its own virtual environment.
+PY_VENV="${TENANTRY_PY_VENV:-$HOME/.cache/tenantry/py}"
 LEPTOSFMT_VERSION=0.1.33
 # The CLI must match the wasm-bindgen crate pinned in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
@@ -49,6 +52,12 @@ ensure_test_tools() {
   if [ ! -x end2end/node_modules/.bin/playwright ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     (cd end2end && npm ci --no-audit --no-fund)
   fi
+  if ! "$PY_VENV/bin/python" -c "import sys, aiosmtpd; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+    python3 -m venv "$PY_VENV"
+    "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  # Read by the integration tests and the end-to-end configuration.
+  export TENANTRY_TEST_PYTHON="$PY_VENV/bin/python"
 }
 
 # The integration tests need PostgreSQL on 127.0.0.1:5432 (trust auth); start the local

@@ -12,7 +12,10 @@ use figment::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use std::{net::SocketAddr, path::Path};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
 
 /// Application configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +39,85 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Email domains that never claim a company (gmail.com, `gmx.*`, ...).
     pub public_mail_domains: Vec<String>,
+    pub smtp: SmtpConfig,
+    pub invitations: InvitationConfig,
+    /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
+    pub oidc: Vec<OidcIssuerConfig>,
+}
+
+/// Outgoing email through an SMTP relay.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Relay host; empty turns email off (invitations still work, delivery shows as failed).
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// `Name <address>` or a bare address.
+    pub from: String,
+    pub timeout_seconds: u64,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text: only for a relay on the same host or a test server.
+    None,
+    /// Plain connection upgraded with STARTTLS (usually port 587); refused without it.
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+/// Member invitations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationConfig {
+    /// Days an invitation link stays valid.
+    pub expiry_days: u32,
+}
+
+/// One OpenID Connect issuer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcIssuerConfig {
+    /// Short identifier used in addresses (`/auth/oidc/{id}/start`).
+    pub id: String,
+    /// Shown on the button: "Sign in with {display_name}".
+    pub display_name: String,
+    /// The issuer URL; discovery reads `{issuer_url}/.well-known/openid-configuration`.
+    pub issuer_url: String,
+    pub client_id: String,
+    /// Name of the environment variable holding the client secret.
+    pub client_secret_env: Option<String>,
+    /// File holding the client secret (trailing whitespace ignored).
+    pub client_secret_file: Option<PathBuf>,
+    #[serde(default = "default_oidc_scopes")]
+    pub scopes: Vec<String>,
+}
+
+fn default_oidc_scopes() -> Vec<String> {
+    vec!["openid".into(), "email".into(), "profile".into()]
+}
+
+impl OidcIssuerConfig {
+    /// Reads the client secret from its variable or file (`None` for a public client).
+    pub fn client_secret(&self) -> Result<Option<SecretString>, String> {
+        if let Some(var) = &self.client_secret_env {
+            return std::env::var(var)
+                .map(|v| Some(SecretString::from(v)))
+                .map_err(|_| format!("environment variable {var} is not set"));
+        }
+        if let Some(path) = &self.client_secret_file {
+            return std::fs::read_to_string(path)
+                .map(|v| Some(SecretString::from(v.trim_end().to_owned())))
+                .map_err(|e| format!("cannot read {}: {e}", path.display()));
+        }
+        Ok(None)
+    }
 }
 
 /// Server-side session lifetime and cookie.
@@ -74,6 +156,18 @@ struct Defaults {
     session: SessionConfig,
     rate_limits: RateLimits,
     public_mail_domains: Vec<&'static str>,
+    smtp: SmtpDefaults,
+    invitations: InvitationConfig,
+    oidc: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SmtpDefaults {
+    host: &'static str,
+    port: u16,
+    tls: SmtpTls,
+    from: &'static str,
+    timeout_seconds: u64,
 }
 
 /// Public mail providers shipped as the default list; `*` matches any top-level domain.
@@ -142,6 +236,15 @@ fn defaults() -> Defaults {
             sign_in_window_minutes: 15,
         },
         public_mail_domains: DEFAULT_PUBLIC_MAIL_DOMAINS.to_vec(),
+        smtp: SmtpDefaults {
+            host: "",
+            port: 587,
+            tls: SmtpTls::Starttls,
+            from: "Tenantry <noreply@localhost>",
+            timeout_seconds: 10,
+        },
+        invitations: InvitationConfig { expiry_days: 7 },
+        oidc: Vec::new(),
     }
 }
 
@@ -167,12 +270,13 @@ impl Config {
             figment = figment.merge(Toml::file_exact(file));
         }
         // Not configuration keys: the config file path, the log filter and the test suite's
-        // PostgreSQL address share the prefix.
-        figment.merge(Env::prefixed("TENANTRY_").split("__").ignore(&[
-            "config",
-            "log",
-            "test_pg_url",
-        ]))
+        // settings (TENANTRY_TEST_*) share the prefix.
+        figment.merge(
+            Env::prefixed("TENANTRY_")
+                .split("__")
+                .ignore(&["config", "log"])
+                .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_")),
+        )
     }
 
     /// Extracts and validates a configuration from any figment.
@@ -271,6 +375,53 @@ impl Config {
                 "public_mail_domains",
                 &format!("`{bad}` must be a lowercase domain"),
             );
+        }
+        if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid(
+                "smtp.from",
+                "must be an address like `Tenantry <noreply@example.com>`",
+            );
+        }
+        if self.smtp.timeout_seconds == 0 {
+            return invalid("smtp.timeout_seconds", "must be greater than 0");
+        }
+        if self.smtp.password.is_some() && self.smtp.username.is_none() {
+            return invalid("smtp.username", "must be set when smtp.password is");
+        }
+        if !(1..=90).contains(&self.invitations.expiry_days) {
+            return invalid("invitations.expiry_days", "must be between 1 and 90");
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for issuer in &self.oidc {
+            let id_ok = !issuer.id.is_empty()
+                && issuer.id.len() <= 32
+                && issuer
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !id_ok {
+                return invalid("oidc.id", "must be 1-32 lowercase letters, digits or `-`");
+            }
+            if !ids.insert(issuer.id.as_str()) {
+                return invalid("oidc.id", &format!("`{}` is listed twice", issuer.id));
+            }
+            if !(issuer.issuer_url.starts_with("https://")
+                || issuer.issuer_url.starts_with("http://"))
+            {
+                return invalid("oidc.issuer_url", "must be an http(s) URL");
+            }
+            if issuer.client_id.is_empty() || issuer.display_name.is_empty() {
+                return invalid("oidc", "client_id and display_name are required");
+            }
+            if issuer.client_secret_env.is_some() && issuer.client_secret_file.is_some() {
+                return invalid(
+                    "oidc.client_secret_file",
+                    "set client_secret_env or client_secret_file, not both",
+                );
+            }
+            if !issuer.scopes.iter().any(|s| s == "openid") {
+                return invalid("oidc.scopes", "must include `openid`");
+            }
         }
         Ok(())
     }

@@ -28,6 +28,25 @@ pub struct FieldError {
     pub problem: Problem,
 }
 
+/// Why an OpenID Connect sign-in was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OidcFailure {
+    /// No issuer with that id is configured.
+    UnknownIssuer,
+    /// The state did not match a sign-in this browser started (or it expired).
+    State,
+    /// The provider reported an error (the person cancelled, or access was denied).
+    Denied,
+    /// The code exchange or the ID token check failed (wrong nonce, bad signature, expired
+    /// or reused code).
+    Token,
+    /// The provider did not confirm the email address.
+    EmailUnverified,
+    /// The provider could not be reached.
+    Unavailable,
+}
+
 /// Every error a server function or API route can answer with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -58,6 +77,20 @@ pub enum AppError {
     OwnAccount,
     #[error("the platform keeps at least one platform admin")]
     LastPlatformAdmin,
+    #[error("invitation link not valid")]
+    InvitationInvalid,
+    #[error("invitation expired")]
+    InvitationExpired,
+    #[error("invitation already used")]
+    InvitationUsed,
+    #[error("invitation is for another account")]
+    InvitationWrongAccount { email: String },
+    #[error("already a member")]
+    AlreadyMember,
+    #[error("sign-in with the identity provider failed")]
+    OidcFailed { reason: OidcFailure },
+    #[error("conflicting concurrent change")]
+    Conflict,
     #[error("malformed request")]
     BadRequest,
     #[error("request too large")]
@@ -86,7 +119,13 @@ impl AppError {
             | Self::DuplicateDomain { .. }
             | Self::LastOwner
             | Self::OwnAccount
-            | Self::LastPlatformAdmin => S::CONFLICT,
+            | Self::LastPlatformAdmin
+            | Self::AlreadyMember
+            | Self::Conflict => S::CONFLICT,
+            Self::InvitationInvalid => S::NOT_FOUND,
+            Self::InvitationExpired | Self::InvitationUsed => S::GONE,
+            Self::InvitationWrongAccount { .. } => S::FORBIDDEN,
+            Self::OidcFailed { .. } => S::BAD_REQUEST,
             Self::RoleNotAllowed => S::FORBIDDEN,
             Self::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
             Self::BadRequest => S::BAD_REQUEST,
@@ -143,6 +182,22 @@ impl AppError {
             Self::RoleNotAllowed => t.err_role_not_allowed.to_owned(),
             Self::OwnAccount => t.err_own_account.to_owned(),
             Self::LastPlatformAdmin => t.err_last_platform_admin.to_owned(),
+            Self::InvitationInvalid => t.err_invitation_invalid.to_owned(),
+            Self::InvitationExpired => t.err_invitation_expired.to_owned(),
+            Self::InvitationUsed => t.err_invitation_used.to_owned(),
+            Self::InvitationWrongAccount { email } => {
+                fill(t.err_invitation_wrong_account, "email", email)
+            }
+            Self::AlreadyMember => t.err_already_member.to_owned(),
+            Self::Conflict => t.err_conflict.to_owned(),
+            Self::OidcFailed { reason } => match reason {
+                OidcFailure::UnknownIssuer => t.err_oidc_unknown_issuer.to_owned(),
+                OidcFailure::State => t.err_oidc_state.to_owned(),
+                OidcFailure::Denied => t.err_oidc_denied.to_owned(),
+                OidcFailure::Token => t.err_oidc_token.to_owned(),
+                OidcFailure::EmailUnverified => t.err_oidc_email_unverified.to_owned(),
+                OidcFailure::Unavailable => t.err_oidc_unavailable.to_owned(),
+            },
             Self::BadRequest => t.err_bad_request.to_owned(),
             Self::PayloadTooLarge => t.err_payload_too_large.to_owned(),
             Self::RateLimited { .. } => t.err_rate_limited.to_owned(),

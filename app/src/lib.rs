@@ -11,6 +11,8 @@ pub mod auth;
 pub mod components;
 pub mod error;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod orgs;
 pub mod pages;
 pub mod platform;
@@ -113,6 +115,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("platform/users")
                         view=platform::users::page::PlatformUsersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("invite/:token")
+                        view=orgs::invitations::page::InvitePage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -59,6 +59,11 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health))
+        .route("/auth/oidc/{id}/start", get(app::auth::oidc::flow::start))
+        .route(
+            "/auth/oidc/{id}/callback",
+            get(app::auth::oidc::flow::callback),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Innermost first: these run in reverse order of `layer` calls.

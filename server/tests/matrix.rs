@@ -54,6 +54,35 @@ struct Fixture {
     target: String,
     /// An account with a known password, for the sign-in row.
     login_email: String,
+    /// A pending invitation for a new address: (id, token).
+    invitation_new: (String, String),
+    /// A pending invitation for the other organization's owner: its token.
+    invitation_other_owner: String,
+}
+
+/// Inserts a pending invitation to the organization and returns its id and token.
+async fn insert_invitation(
+    app: &TestApp,
+    org: &str,
+    email: &str,
+    inviter: &str,
+) -> (String, String) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let token = app::auth::session::new_token().unwrap();
+    sqlx::query(
+        "INSERT INTO invitations (id, organization_id, email, role, token_hash, status, language, invited_by,
+                                  created_at, expires_at, email_status)
+         VALUES ($1, $2, $3, 'member', $4, 'pending', 'en', $5, 0, 99999999999999, 'sent')",
+    )
+    .bind(&id)
+    .bind(org)
+    .bind(email)
+    .bind(app::auth::session::hash_token(&token))
+    .bind(inviter)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    (id, token)
 }
 
 const LOGIN_PASSWORD: &str = "matrix password 123";
@@ -128,7 +157,7 @@ impl Fixture {
         }
         let (target, _) = insert_user(app, "target", "active", None, None).await;
         add_member(app, &org, &target, "member").await;
-        let (other_owner, _) = insert_user(app, "other", "active", None, None).await;
+        let (other_owner, other_email) = insert_user(app, "other", "active", None, None).await;
         let (other_org, _) = insert_org(app, &other_owner).await;
         add_member(app, &other_org, &other_owner, "owner").await;
         ids.push((Actor::OtherOwner, other_owner));
@@ -138,11 +167,17 @@ impl Fixture {
         let (padmin, _) = insert_user(app, "padmin", "active", Some("platform_admin"), None).await;
         ids.push((Actor::PlatformAdmin, padmin));
         let (_, login_email) = insert_user(app, "login", "active", None, Some(login_hash)).await;
+        let owner = ids[0].1.clone();
+        let fresh = format!("invitee-{}@matrix.example", uuid::Uuid::new_v4().simple());
+        let invitation_new = insert_invitation(app, &org, &fresh, &owner).await;
+        let (_, invitation_other_owner) = insert_invitation(app, &org, &other_email, &owner).await;
         Fixture {
             slug,
             ids,
             target,
             login_email,
+            invitation_new,
+            invitation_other_owner,
         }
     }
 
@@ -262,6 +297,64 @@ fn cases() -> Vec<Case> {
             expect: [401, 403, 403, 403, 200, 404, 403, 403, 403],
         },
         Case {
+            endpoint: "orgs/invitations/list",
+            args: |fx| pairs(&[("org", &fx.slug)]),
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "orgs/invitations/create",
+            args: |fx| {
+                let email = format!("new-{}@matrix.example", uuid::Uuid::new_v4().simple());
+                pairs(&[
+                    ("org", &fx.slug),
+                    ("email", &email),
+                    ("role", "viewer"),
+                    ("language", "en"),
+                ])
+            },
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "orgs/invitations/resend",
+            args: |fx| pairs(&[("org", &fx.slug), ("id", &fx.invitation_new.0)]),
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "orgs/invitations/revoke",
+            args: |fx| pairs(&[("org", &fx.slug), ("id", &fx.invitation_new.0)]),
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "invitations/preview",
+            args: |fx| pairs(&[("token", &fx.invitation_new.1)]),
+            expect: OPEN,
+        },
+        Case {
+            endpoint: "invitations/accept",
+            // Only the invited person (here the other organization's owner) may accept.
+            args: |fx| pairs(&[("token", &fx.invitation_other_owner)]),
+            expect: [401, 403, 403, 403, 403, 200, 403, 403, 403],
+        },
+        Case {
+            endpoint: "invitations/accept_new",
+            // Creating an account is for signed-out people; signed-in ones accept as themselves.
+            args: |fx| {
+                pairs(&[
+                    ("token", &fx.invitation_new.1),
+                    ("given_name", "New"),
+                    ("family_name", "Member"),
+                    ("password", "a long enough password"),
+                    ("language", "en"),
+                ])
+            },
+            expect: [200, 400, 400, 400, 400, 400, 400, 400, 400],
+        },
+        Case {
+            endpoint: "auth/oidc_issuers",
+            args: |_| vec![],
+            expect: OPEN,
+        },
+        Case {
             endpoint: "platform/users/list",
             args: |_| pairs(&[("query", "matrix")]),
             expect: PLATFORM_ADMIN,
@@ -298,6 +391,10 @@ async fn digest(app: &TestApp) -> Vec<String> {
         ("SELECT id_hash FROM sessions ORDER BY id_hash", 1),
         ("SELECT id FROM audit_events ORDER BY id", 1),
         ("SELECT id FROM rate_limit_events ORDER BY id", 1),
+        (
+            "SELECT id, status, token_hash, role FROM invitations ORDER BY id",
+            4,
+        ),
     ] {
         for row in sqlx::query(sql).fetch_all(app.db.pool()).await.unwrap() {
             let fields: Vec<String> = (0..cols).map(|i| row.get::<String, _>(i)).collect();
@@ -333,8 +430,8 @@ async fn authorization_matrix(app: &TestApp) {
             let cookie = fx.cookie(app, *actor).await;
             let form = (case.args)(&fx);
             let before = digest(app).await;
-            let mut req = app
-                .client
+            // A client without a cookie store: cells must not leak sessions into each other.
+            let mut req = reqwest::Client::new()
                 .post(app.url(&format!("/fn/{}", case.endpoint)))
                 .header(header::ACCEPT, "application/json")
                 .form(&form);

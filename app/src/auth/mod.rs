@@ -2,6 +2,7 @@
 //! principal, and the pages for them.
 
 mod get_session;
+pub mod oidc;
 pub mod pages;
 mod register;
 mod set_language;
@@ -87,9 +88,30 @@ pub(crate) fn set_cookie(value: &str) -> Result<(), crate::error::AppError> {
     Ok(())
 }
 
+/// `next` when it is a path on this site (`/...`, not `//host` or a backslash trick);
+/// where to land after signing in.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.len() <= 512
+            && !n.chars().any(|c| c == '\\' || c.is_control())
+    })
+    .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/invite/abc")), Some("/invite/abc".into()));
+        assert_eq!(safe_next(Some("//evil.example/x")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
 
     #[test]
     fn platform_roles_round_trip() {

@@ -1,14 +1,17 @@
 //! The register and sign-in pages. Both are plain forms (`ActionForm`) that also work with
 //! JavaScript off; errors of a plain post come back through the URL and show the same way.
 
-use super::{Register, SignIn};
+use super::{
+    Register, SignIn,
+    oidc::{IssuerButtons, oidc_issuers},
+};
 use crate::{
     components::form::{Card, Field, FormError, LanguageOptions, SubmitButton, action_error},
     i18n::use_texts,
     use_session,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_query_map};
 
 /// Refetches the session once `action` succeeded (the server already redirects).
 fn refetch_session_on_success<I>(action: ServerAction<I>)
@@ -132,18 +135,37 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-/// Email and password sign-in.
+/// Email and password sign-in, plus one button per OpenID Connect issuer. `?next=` is
+/// where to land afterwards; `?oidc_error=` carries why an issuer sign-in failed.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let t = use_texts();
+    let query = use_query_map();
+    let next = move || {
+        query
+            .read()
+            .get("next")
+            .and_then(|n| super::safe_next(Some(&n)))
+            .unwrap_or_default()
+    };
     let action = ServerAction::<SignIn>::new();
     refetch_session_on_success(action);
-    let error = action_error(action);
+    let action_failed = action_error(action);
+    let error = Signal::derive(move || {
+        action_failed.get().or_else(|| {
+            query
+                .read()
+                .get("oidc_error")
+                .map(|code| super::oidc::error_from_code(&code))
+        })
+    });
     let pending = action.pending().into();
+    let issuers = Resource::new(|| (), |_| oidc_issuers());
     view! {
         <Card title=|t| t.sign_in_title lead=|t| t.sign_in_lead>
             <ActionForm action attr:class="space-y-5" attr:data-test="sign-in-form">
                 <FormError error />
+                <input type="hidden" name="next" value=next />
                 <Field name="email" label=|t| t.email kind="email" autocomplete="username" error />
                 <Field
                     name="password"
@@ -153,6 +175,20 @@ pub fn SignInPage() -> impl IntoView {
                     error
                 />
                 <SubmitButton label=|t| t.sign_in_submit pending />
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let issuers = issuers.await.unwrap_or_default();
+                        (!issuers.is_empty())
+                            .then(|| {
+                                view! {
+                                    <p class="text-center text-xs tracking-wide text-slate-500 uppercase">
+                                        {move || t.get().or_continue_with}
+                                    </p>
+                                    <IssuerButtons issuers next=next() />
+                                }
+                            })
+                    })}
+                </Suspense>
                 <p class="text-center text-sm text-slate-600">
                     {move || t.get().no_account} " "
                     <A href="/register" attr:class="font-semibold text-indigo-700 hover:underline">

@@ -3,13 +3,18 @@ use leptos::prelude::*;
 
 /// Signs in with email and password and starts a new session; open to anyone. Failures say
 /// only "email or password is wrong" and are rate-limited per account and per address.
+/// `next` (a path on this site) is where the browser lands afterwards.
 #[server(prefix = "/fn", endpoint = "auth/sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::{
         audit::{self, Event, Outcome},
         auth::{
-            password as pw, principal::request_context, rate_limit, session, set_cookie, users,
-            validate::Checker,
+            password as pw, principal::request_context, rate_limit, safe_next, session, set_cookie,
+            users, validate::Checker,
         },
         state::app_state,
     };
@@ -86,6 +91,6 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     )
     .await?;
     set_cookie(&session::cookie(&state.config, &token))?;
-    leptos_axum::redirect("/dashboard");
+    leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| "/dashboard".into()));
     Ok(())
 }

@@ -16,9 +16,28 @@ pub fn date(ms: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Percent-encodes a value for a query string.
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::date;
+    use super::{date, encode_component};
+
+    #[test]
+    fn encodes_query_values() {
+        assert_eq!(encode_component("/invite/a b&c"), "/invite/a%20b%26c");
+    }
 
     #[test]
     fn civil_dates() {

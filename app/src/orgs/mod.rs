@@ -4,6 +4,7 @@
 pub mod access;
 pub mod dashboard;
 pub mod domain;
+pub mod invitations;
 mod list_my_organizations;
 pub mod members;
 #[cfg(feature = "ssr")]

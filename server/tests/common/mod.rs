@@ -3,6 +3,8 @@
 //! PostgreSQL through [`both_backends!`].
 #![allow(dead_code)]
 
+pub mod peers;
+
 use app::{config::Config, db::Db};
 use figment::providers::Serialized;
 use leptos::prelude::LeptosOptions;
@@ -24,6 +26,11 @@ pub struct TestApp {
     pub client: Client,
     pub db: Db,
     pub config: Arc<Config>,
+    /// The loopback SMTP server, when the test asked for `"smtp" => "loopback"`.
+    pub mailbox: Option<peers::Mailbox>,
+    /// The loopback OpenID provider (issuer id `test`), for `"oidc" => "loopback"`.
+    pub oidc: Option<peers::OidcPeer>,
+    peers_dir: PathBuf,
     cleanup: Cleanup,
 }
 
@@ -38,8 +45,12 @@ fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-/// Starts the portal; `None` only when PostgreSQL is unreachable outside CI (the test is
-/// skipped with a loud message). Under `CI=true` an unreachable PostgreSQL fails the test.
+/// Starts the portal; `None` only when PostgreSQL (or a requested peer) is unavailable
+/// outside CI (the test is skipped with a loud message). Under `CI=true` that fails the test.
+///
+/// Two settings start real peers instead of being passed on: `"smtp" => "loopback"` (an
+/// aiosmtpd server the portal mails to, read through [`TestApp::mailbox`]) and
+/// `"oidc" => "loopback"` (an oidc-provider configured as issuer `test`).
 pub async fn spawn_app(
     backend: Backend,
     settings: &[(&str, serde_json::Value)],
@@ -91,8 +102,41 @@ pub async fn spawn_app(
     let mut figment = Config::figment(None)
         .merge(Serialized::default("database_url", &database_url))
         .merge(Serialized::default("base_url", &base));
+    let peers_dir = std::env::temp_dir().join(format!("tenantry-peers-{id}"));
+    std::fs::create_dir_all(&peers_dir).expect("peers dir");
+    let loopback = serde_json::Value::from("loopback");
+    let (mut mailbox, mut oidc) = (None, None);
     for (key, value) in settings {
-        figment = figment.merge(Serialized::default(key, value));
+        match (*key, value) {
+            ("smtp", v) if *v == loopback => {
+                let mb = peers::Mailbox::start(&peers_dir).await?;
+                figment = figment.merge(Serialized::default(
+                    "smtp",
+                    serde_json::json!({
+                        "host": "127.0.0.1", "port": mb.port, "tls": "none",
+                        "from": "Tenantry <portal@tenantry.test>",
+                    }),
+                ));
+                mailbox = Some(mb);
+            }
+            ("oidc", v) if *v == loopback => {
+                let peer =
+                    peers::OidcPeer::start(&format!("{base}/auth/oidc/test/callback")).await?;
+                let secret_file = peers_dir.join("oidc-client-secret");
+                std::fs::write(&secret_file, format!("{}\n", peers::OIDC_CLIENT_SECRET))
+                    .expect("secret file");
+                figment = figment.merge(Serialized::default(
+                    "oidc",
+                    serde_json::json!([{
+                        "id": "test", "display_name": "Loopback ID",
+                        "issuer_url": peer.issuer, "client_id": "tenantry",
+                        "client_secret_file": secret_file,
+                    }]),
+                ));
+                oidc = Some(peer);
+            }
+            _ => figment = figment.merge(Serialized::default(key, value)),
+        }
     }
     let config = Config::from_figment(figment).expect("test config");
     let options = LeptosOptions::builder()
@@ -117,6 +161,9 @@ pub async fn spawn_app(
         client,
         db,
         config,
+        mailbox,
+        oidc,
+        peers_dir,
         cleanup,
     })
 }
@@ -260,6 +307,7 @@ impl TestApp {
     /// Drops the database or deletes the SQLite directory.
     pub async fn finish(self) {
         self.db.close().await;
+        let _ = std::fs::remove_dir_all(&self.peers_dir);
         match self.cleanup {
             Cleanup::Dir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);

@@ -130,6 +130,12 @@ fn MembersView(
             {rows}
         </DataTable>
         {leave_form}
+        {manages
+            .then(|| {
+                view! {
+                    <crate::orgs::invitations::panel::InvitationsPanel slug=page.slug.clone() />
+                }
+            })}
     }
 }
 

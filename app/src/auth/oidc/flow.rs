@@ -1,0 +1,548 @@
+//! The two routes of an OpenID Connect sign-in.
+//!
+//! `start` creates a one-time login record (state, nonce, PKCE verifier, where to land),
+//! keyed by the hash of a random token in a short-lived cookie of this browser, and sends
+//! the browser to the issuer. `callback` consumes that record (once), checks the state,
+//! exchanges the code with the PKCE verifier and verifies the ID token (signature against
+//! the issuer's JWKS, issuer, audience, expiry and nonce). Any failure ends on the sign-in
+//! page with a localized reason and no session.
+
+use crate::{
+    audit::{self, Event, Outcome},
+    auth::{
+        principal::RequestContext,
+        safe_next,
+        session::{self, cookie_value, hash_token, new_token},
+        users::{self, NewUser},
+    },
+    config::OidcIssuerConfig,
+    db::{Db, is_unique_violation, now_ms},
+    error::{AppError, OidcFailure},
+    orgs::{
+        OrgKind,
+        repo::{self as org_repo, NewOrganization},
+    },
+    state::AppState,
+};
+use axum::{
+    Extension,
+    extract::{Path, Query, State},
+    response::{AppendHeaders, IntoResponse, Redirect, Response},
+};
+use http::header::SET_COOKIE;
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
+    reqwest,
+};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use sqlx::Row;
+use std::{
+    collections::HashMap,
+    sync::{Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+use subtle::ConstantTimeEq;
+
+/// Cookie naming this browser's pending sign-in (scoped to the OIDC routes).
+const COOKIE: &str = "tenantry_oidc";
+/// How long a started sign-in may take.
+const LOGIN_TTL_MS: i64 = 10 * 60_000;
+/// How long discovered issuer metadata (endpoints, keys) is reused.
+const METADATA_TTL: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+fn failed(reason: OidcFailure) -> AppError {
+    AppError::OidcFailed { reason }
+}
+
+/// `GET /auth/oidc/{id}/start`: sends the browser to the issuer.
+pub async fn start(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<StartQuery>,
+) -> Response {
+    match begin(&state, &id, query.next.as_deref()).await {
+        Ok((url, token)) => {
+            let cookie = login_cookie(&state, &token, LOGIN_TTL_MS / 1000);
+            ([(SET_COOKIE, cookie)], Redirect::to(&url)).into_response()
+        }
+        Err(err) => to_sign_in(&state, err),
+    }
+}
+
+/// `GET /auth/oidc/{id}/callback`: finishes the sign-in.
+pub async fn callback(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Path(id): Path<String>,
+    Query(query): Query<CallbackQuery>,
+    headers: http::HeaderMap,
+) -> Response {
+    let token = cookie_value(&headers, COOKIE).map(str::to_owned);
+    match finish(&state, &ctx, &id, token.as_deref(), query).await {
+        Ok((session_token, next)) => {
+            let session_cookie = session::cookie(&state.config, &session_token);
+            (
+                AppendHeaders([
+                    (SET_COOKIE, session_cookie),
+                    (SET_COOKIE, login_cookie(&state, "", 0)),
+                ]),
+                Redirect::to(&next),
+            )
+                .into_response()
+        }
+        Err(err) => {
+            let detail = crate::components::form::error_code(&err);
+            let reason = match &err {
+                AppError::OidcFailed { reason } => format!("{detail}:{reason:?}"),
+                _ => detail,
+            };
+            if let Err(e) = audit::record(
+                state.db.pool(),
+                Event::new("auth.sign_in", None, &ctx.client_addr)
+                    .target(&format!("oidc:{id}"))
+                    .outcome(Outcome::Failure, &reason),
+            )
+            .await
+            {
+                tracing::error!(%e, "audit of a failed OIDC sign-in");
+            }
+            to_sign_in(&state, err)
+        }
+    }
+}
+
+/// The sign-in page with the reason, and the pending-login cookie removed.
+fn to_sign_in(state: &AppState, err: AppError) -> Response {
+    let code = match err {
+        AppError::OidcFailed { reason } => serde_json::to_value(reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        AppError::AccountSuspended => "account_suspended".to_owned(),
+        _ => "internal".to_owned(),
+    };
+    (
+        [(SET_COOKIE, login_cookie(state, "", 0))],
+        Redirect::to(&format!("/signin?oidc_error={code}")),
+    )
+        .into_response()
+}
+
+fn login_cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{COOKIE}={value}; Path=/auth/oidc; SameSite=Lax; Max-Age={max_age_secs}; HttpOnly{secure}"
+    )
+}
+
+fn issuer<'a>(state: &'a AppState, id: &str) -> Result<&'a OidcIssuerConfig, AppError> {
+    state
+        .config
+        .oidc
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or(failed(OidcFailure::UnknownIssuer))
+}
+
+fn http_client() -> Result<reqwest::Client, AppError> {
+    // No redirects: the token endpoint must answer itself (no SSRF through redirects).
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| AppError::internal("OIDC HTTP client", e))
+}
+
+type MetadataCache = Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>;
+
+/// The issuer's discovery document, reused for a few minutes.
+async fn metadata(
+    issuer: &OidcIssuerConfig,
+    http: &reqwest::Client,
+) -> Result<CoreProviderMetadata, AppError> {
+    static CACHE: OnceLock<MetadataCache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Ok(map) = cache.lock()
+        && let Some((at, meta)) = map.get(&issuer.issuer_url)
+        && at.elapsed() < METADATA_TTL
+    {
+        return Ok(meta.clone());
+    }
+    let url = IssuerUrl::new(issuer.issuer_url.clone())
+        .map_err(|e| AppError::internal("OIDC issuer URL", e))?;
+    let meta = CoreProviderMetadata::discover_async(url, http)
+        .await
+        .map_err(|e| {
+            tracing::warn!(issuer = %issuer.id, err = %e, "OIDC discovery failed");
+            failed(OidcFailure::Unavailable)
+        })?;
+    if let Ok(mut map) = cache.lock() {
+        map.insert(issuer.issuer_url.clone(), (Instant::now(), meta.clone()));
+    }
+    Ok(meta)
+}
+
+fn redirect_url(state: &AppState, id: &str) -> Result<RedirectUrl, AppError> {
+    RedirectUrl::new(format!("{}/auth/oidc/{id}/callback", state.config.origin()))
+        .map_err(|e| AppError::internal("OIDC redirect URL", e))
+}
+
+async fn begin(
+    state: &AppState,
+    id: &str,
+    next: Option<&str>,
+) -> Result<(String, String), AppError> {
+    let issuer = issuer(state, id)?;
+    let http = http_client()?;
+    let meta = metadata(issuer, &http).await?;
+    let secret = issuer
+        .client_secret()
+        .map_err(|e| AppError::internal("OIDC client secret", e))?;
+    let client = CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(issuer.client_id.clone()),
+        secret.map(|s| ClientSecret::new(s.expose_secret().to_owned())),
+    )
+    .set_redirect_uri(redirect_url(state, id)?);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client.authorize_url(
+        CoreAuthenticationFlow::AuthorizationCode,
+        CsrfToken::new_random,
+        Nonce::new_random,
+    );
+    for scope in issuer.scopes.iter().filter(|s| *s != "openid") {
+        request = request.add_scope(Scope::new(scope.clone()));
+    }
+    let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
+
+    let token = new_token()?;
+    let now = now_ms();
+    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
+        .bind(now)
+        .execute(state.db.pool())
+        .await?;
+    sqlx::query(
+        "INSERT INTO oidc_logins (id_hash, issuer_id, state, nonce, pkce_verifier, next_path, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(hash_token(&token))
+    .bind(id)
+    .bind(csrf.secret())
+    .bind(nonce.secret())
+    .bind(verifier.secret())
+    .bind(safe_next(next))
+    .bind(now)
+    .bind(now + LOGIN_TTL_MS)
+    .execute(state.db.pool())
+    .await?;
+    Ok((url.to_string(), token))
+}
+
+/// A started sign-in, consumed by the callback.
+struct PendingLogin {
+    issuer_id: String,
+    state: String,
+    nonce: String,
+    verifier: String,
+    next: Option<String>,
+    expires_at: i64,
+}
+
+/// Removes and returns the pending sign-in of this browser: each one is used at most once.
+async fn take_login(db: &Db, token: &str) -> Result<Option<PendingLogin>, AppError> {
+    let row = sqlx::query(
+        "DELETE FROM oidc_logins WHERE id_hash = $1
+         RETURNING issuer_id, state, nonce, pkce_verifier, next_path, expires_at",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(PendingLogin {
+        issuer_id: row.try_get("issuer_id")?,
+        state: row.try_get("state")?,
+        nonce: row.try_get("nonce")?,
+        verifier: row.try_get("pkce_verifier")?,
+        next: row.try_get("next_path")?,
+        expires_at: row.try_get("expires_at")?,
+    }))
+}
+
+/// What the verified ID token says about the person.
+struct Identity {
+    issuer: String,
+    subject: String,
+    email: Option<String>,
+    email_verified: bool,
+    given_name: Option<String>,
+    family_name: Option<String>,
+}
+
+async fn finish(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: &str,
+    token: Option<&str>,
+    query: CallbackQuery,
+) -> Result<(String, String), AppError> {
+    let issuer = issuer(state, id)?;
+    let login = match token {
+        Some(token) => take_login(&state.db, token).await?,
+        None => None,
+    };
+    let login = login
+        .filter(|l| l.issuer_id == id && l.expires_at > now_ms())
+        .ok_or(failed(OidcFailure::State))?;
+    let returned_state = query.state.unwrap_or_default();
+    if !bool::from(returned_state.as_bytes().ct_eq(login.state.as_bytes())) {
+        return Err(failed(OidcFailure::State));
+    }
+    if query.error.is_some() {
+        return Err(failed(OidcFailure::Denied));
+    }
+    let code = query.code.ok_or(failed(OidcFailure::Denied))?;
+    let identity = verify(state, issuer, id, code, &login).await?;
+    let user_id = resolve_user(state, ctx, &identity, login.next.as_deref()).await?;
+    let suspended = sqlx::query("SELECT status FROM users WHERE id = $1")
+        .bind(&user_id)
+        .fetch_one(state.db.pool())
+        .await?
+        .try_get::<String, _>("status")?
+        == "suspended";
+    if suspended {
+        return Err(AppError::AccountSuspended);
+    }
+    let session_token = session::create(
+        &state.db,
+        &state.config,
+        &user_id,
+        &ctx.client_addr,
+        ctx.user_agent.as_deref(),
+    )
+    .await?;
+    audit::record(
+        state.db.pool(),
+        Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr).target(&format!("oidc:{id}")),
+    )
+    .await?;
+    Ok((
+        session_token,
+        login.next.unwrap_or_else(|| "/dashboard".into()),
+    ))
+}
+
+/// Exchanges the code (with the PKCE verifier) and verifies the ID token and its nonce.
+async fn verify(
+    state: &AppState,
+    issuer: &OidcIssuerConfig,
+    id: &str,
+    code: String,
+    login: &PendingLogin,
+) -> Result<Identity, AppError> {
+    let http = http_client()?;
+    let meta = metadata(issuer, &http).await?;
+    let secret = issuer
+        .client_secret()
+        .map_err(|e| AppError::internal("OIDC client secret", e))?;
+    let client = CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(issuer.client_id.clone()),
+        secret.map(|s| ClientSecret::new(s.expose_secret().to_owned())),
+    )
+    .set_redirect_uri(redirect_url(state, id)?);
+    let request = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| AppError::internal("OIDC token endpoint", e))?;
+    let response = request
+        .set_pkce_verifier(PkceCodeVerifier::new(login.verifier.clone()))
+        .request_async(&http)
+        .await
+        .map_err(|e| {
+            tracing::warn!(issuer = %id, err = %e, "OIDC code exchange failed");
+            failed(OidcFailure::Token)
+        })?;
+    let id_token = response.id_token().ok_or(failed(OidcFailure::Token))?;
+    let claims = id_token
+        .claims(
+            &client.id_token_verifier(),
+            &Nonce::new(login.nonce.clone()),
+        )
+        .map_err(|e| {
+            tracing::warn!(issuer = %id, err = %e, "OIDC ID token rejected");
+            failed(OidcFailure::Token)
+        })?;
+    let mut identity = Identity {
+        issuer: issuer.issuer_url.clone(),
+        subject: claims.subject().as_str().to_owned(),
+        email: claims.email().map(|e| e.as_str().trim().to_lowercase()),
+        email_verified: claims.email_verified().unwrap_or(false),
+        given_name: claims
+            .given_name()
+            .and_then(|c| c.get(None))
+            .map(|n| n.as_str().to_owned()),
+        family_name: claims
+            .family_name()
+            .and_then(|c| c.get(None))
+            .map(|n| n.as_str().to_owned()),
+    };
+    // Providers may keep profile claims out of the ID token and serve them at the userinfo
+    // endpoint; its answer must name the same subject (checked by the crate).
+    if identity.email.is_none() {
+        let request = client
+            .user_info(
+                response.access_token().clone(),
+                Some(claims.subject().clone()),
+            )
+            .map_err(|_| failed(OidcFailure::EmailUnverified))?;
+        let info: openidconnect::core::CoreUserInfoClaims =
+            request.request_async(&http).await.map_err(|e| {
+                tracing::warn!(issuer = %id, err = %e, "OIDC userinfo failed");
+                failed(OidcFailure::Token)
+            })?;
+        identity.email = info.email().map(|e| e.as_str().trim().to_lowercase());
+        identity.email_verified = info.email_verified().unwrap_or(false);
+        identity.given_name = info
+            .given_name()
+            .and_then(|c| c.get(None))
+            .map(|n| n.as_str().to_owned());
+        identity.family_name = info
+            .family_name()
+            .and_then(|c| c.get(None))
+            .map(|n| n.as_str().to_owned());
+    }
+    Ok(identity)
+}
+
+/// The user behind an identity: already linked; else the account with the same verified
+/// email (linked now); else a new account — with a personal organization, unless the
+/// person is on their way to accept an invitation or has one pending.
+async fn resolve_user(
+    state: &AppState,
+    ctx: &RequestContext,
+    identity: &Identity,
+    next: Option<&str>,
+) -> Result<String, AppError> {
+    let db = &state.db;
+    let linked =
+        sqlx::query("SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2")
+            .bind(&identity.issuer)
+            .bind(&identity.subject)
+            .fetch_optional(db.pool())
+            .await?;
+    if let Some(row) = linked {
+        return Ok(row.try_get("user_id")?);
+    }
+    let email = identity
+        .email
+        .as_deref()
+        .filter(|e| identity.email_verified && crate::auth::validate::is_plausible_email(e))
+        .ok_or(failed(OidcFailure::EmailUnverified))?;
+    if let Some(existing) = users::credentials(db, email).await? {
+        link(db, identity, &existing.user_id, &ctx.client_addr).await?;
+        return Ok(existing.user_id);
+    }
+    let local = email.split('@').next().unwrap_or(email);
+    let clip = |s: &str| s.trim().chars().take(100).collect::<String>();
+    let given = clip(identity.given_name.as_deref().unwrap_or(local));
+    let family = clip(identity.family_name.as_deref().unwrap_or(""));
+    let user = NewUser {
+        email,
+        given_name: &given,
+        family_name: &family,
+        language: ctx.lang,
+        password_hash: None,
+    };
+    let invited = next.is_some_and(|n| n.starts_with("/invite/"))
+        || sqlx::query(
+            "SELECT 1 AS one FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
+        )
+        .bind(email)
+        .bind(now_ms())
+        .fetch_optional(db.pool())
+        .await?
+        .is_some();
+    let user_id = if invited {
+        let mut tx = db.pool().begin().await?;
+        let id = match users::insert(&mut tx, &user).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e, "users", "email") => {
+                return Err(AppError::EmailTaken);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        audit::record(
+            &mut *tx,
+            Event::new("account.register", Some(&id), &ctx.client_addr).target("oidc"),
+        )
+        .await?;
+        tx.commit().await?;
+        id
+    } else {
+        let person = user.display_name();
+        let org = NewOrganization {
+            kind: OrgKind::Personal,
+            display_name: person.trim(),
+        };
+        org_repo::register_account(
+            db,
+            &user,
+            &org,
+            &state.config.public_mail_domains,
+            &ctx.client_addr,
+        )
+        .await?
+        .user_id
+    };
+    link(db, identity, &user_id, &ctx.client_addr).await?;
+    Ok(user_id)
+}
+
+async fn link(
+    db: &Db,
+    identity: &Identity,
+    user_id: &str,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&identity.issuer)
+    .bind(&identity.subject)
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // A parallel callback linked the same identity a moment ago.
+        Err(e) if is_unique_violation(&e, "user_identities", "pkey") => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(
+        &mut *tx,
+        Event::new("auth.oidc_link", Some(user_id), client_addr).target(&identity.issuer),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! The email templates. Every string comes from [`crate::i18n::Texts`], so each template
+//! exists in every language; values are escaped for the HTML part.
+
+use super::{Email, escape_html};
+use crate::i18n::{Lang, fill, texts};
+
+/// What an invitation email says.
+#[derive(Debug, Clone)]
+pub struct InvitationMail<'a> {
+    pub to: &'a str,
+    pub organization: &'a str,
+    pub inviter: &'a str,
+    pub role: &'a str,
+    pub link: &'a str,
+    pub expiry_days: u32,
+}
+
+/// Fills `{org}`, `{inviter}`, `{role}` and `{days}` in `template`.
+fn fill_invitation(template: &str, mail: &InvitationMail<'_>) -> String {
+    let text = fill(template, "org", mail.organization);
+    let text = fill(&text, "inviter", mail.inviter);
+    let text = fill(&text, "role", mail.role);
+    fill(&text, "days", &mail.expiry_days.to_string())
+}
+
+/// The invitation to join an organization, in the language the inviter chose for it.
+pub fn invitation(lang: Lang, mail: &InvitationMail<'_>) -> Email {
+    let t = texts(lang);
+    let subject = fill_invitation(t.mail_invite_subject, mail);
+    let intro = fill_invitation(t.mail_invite_intro, mail);
+    let expiry = fill_invitation(t.mail_invite_expiry, mail);
+    let text = format!(
+        "{intro}\n\n{action}:\n{link}\n\n{expiry}\n{ignore}\n",
+        action = t.mail_invite_action,
+        link = mail.link,
+        ignore = t.mail_invite_ignore,
+    );
+    let escaped = |template: &str| {
+        let safe = InvitationMail {
+            to: mail.to,
+            organization: &escape_html(mail.organization),
+            inviter: &escape_html(mail.inviter),
+            role: &escape_html(mail.role),
+            link: mail.link,
+            expiry_days: mail.expiry_days,
+        };
+        fill_invitation(template, &safe)
+    };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;color:#0f172a\">\
+         <p>{intro}</p>\
+         <p><a href=\"{link}\" style=\"display:inline-block;background:#4338ca;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{action}</a></p>\
+         <p style=\"font-size:13px;color:#475569\">{expiry}<br>{ignore}</p>\
+         <p style=\"font-size:12px;color:#64748b\">{link_text}</p>\
+         </body></html>",
+        lang = lang.code(),
+        intro = escaped(t.mail_invite_intro),
+        link = escape_html(mail.link),
+        action = escape_html(t.mail_invite_action),
+        expiry = escaped(t.mail_invite_expiry),
+        ignore = escape_html(t.mail_invite_ignore),
+        link_text = escape_html(mail.link),
+    );
+    Email {
+        to: mail.to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_names_the_organization_and_carries_the_link() {
+        let mail = InvitationMail {
+            to: "new@example.com",
+            organization: "Acme <&> Co",
+            inviter: "Jo Tester",
+            role: "Member",
+            link: "https://portal.example/invite/abc?x=1&y=2",
+            expiry_days: 7,
+        };
+        for lang in Lang::ALL {
+            let email = invitation(lang, &mail);
+            assert!(email.subject.contains("Acme <&> Co"), "{lang:?}");
+            assert!(email.text.contains(mail.link), "{lang:?}");
+            assert!(email.text.contains('7'), "{lang:?}");
+            assert!(email.html.contains("Acme &lt;&amp;&gt; Co"), "{lang:?}");
+            assert!(!email.html.contains("<&>"), "{lang:?}");
+            assert!(
+                email
+                    .html
+                    .contains("https://portal.example/invite/abc?x=1&amp;y=2")
+            );
+        }
+    }
+}

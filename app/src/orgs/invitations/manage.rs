@@ -1,0 +1,148 @@
+//! Server functions for owners and admins: list, invite (or re-invite), resend, revoke.
+
+use super::{Invitation, Invitations};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Pending invitations of an organization; owners and admins who are members.
+#[server(prefix = "/fn", endpoint = "orgs/invitations/list")]
+pub async fn list_invitations(org: String) -> Result<Invitations, AppError> {
+    use crate::{auth::principal::request_context, db::now_ms, orgs::Role, state::app_state};
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let access = ctx
+        .principal
+        .for_org(&state.db, &org)
+        .await?
+        .require(Role::Admin)?
+        .require_member()?;
+    let invitations = super::repo::pending(&state.db, &access.org_id).await?;
+    Ok(Invitations {
+        invitations,
+        grantable: Role::ALL
+            .into_iter()
+            .filter(|r| access.role.can_manage(*r))
+            .collect(),
+        expiry_days: state.config.invitations.expiry_days,
+        now: now_ms(),
+    })
+}
+
+/// Invites `email` with `role` and sends the link in `language`. Inviting an address that
+/// already has a pending invitation replaces it (new link, new expiry). The invitation is
+/// kept when the email cannot be sent; the answer says how delivery went.
+#[server(prefix = "/fn", endpoint = "orgs/invitations/create")]
+pub async fn invite_member(
+    org: String,
+    email: String,
+    role: String,
+    language: String,
+) -> Result<Invitation, AppError> {
+    use crate::{
+        auth::{principal::request_context, validate::Checker},
+        i18n::Lang,
+        orgs::Role,
+        state::app_state,
+    };
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let access = ctx
+        .principal
+        .for_org(&state.db, &org)
+        .await?
+        .require(Role::Admin)?
+        .require_member()?;
+    let mut check = Checker::default();
+    let email = check.email("email", &email);
+    let role = check.choice("role", Role::parse(&role));
+    let language = check.choice(
+        "language",
+        Lang::parse(&language).filter(|l| state.config.languages.contains(l)),
+    );
+    check.finish()?;
+    let (Some(role), Some(language)) = (role, language) else {
+        return Err(AppError::BadRequest);
+    };
+    deliver(&state, &access, &email, role, language, &ctx.client_addr).await
+}
+
+/// Sends a pending invitation again with a new link (the old link stops working).
+#[server(prefix = "/fn", endpoint = "orgs/invitations/resend")]
+pub async fn resend_invitation(org: String, id: String) -> Result<Invitation, AppError> {
+    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let access = ctx
+        .principal
+        .for_org(&state.db, &org)
+        .await?
+        .require(Role::Admin)?
+        .require_member()?;
+    let (email, role, language) = super::repo::find_pending(&state.db, &access.org_id, &id).await?;
+    deliver(&state, &access, &email, role, language, &ctx.client_addr).await
+}
+
+/// Revokes a pending invitation.
+#[server(prefix = "/fn", endpoint = "orgs/invitations/revoke")]
+pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> {
+    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let access = ctx
+        .principal
+        .for_org(&state.db, &org)
+        .await?
+        .require(Role::Admin)?
+        .require_member()?;
+    super::repo::revoke(&state.db, &access, &id, &ctx.client_addr).await
+}
+
+/// Issues the invitation, commits it, then emails the link and records the outcome.
+#[cfg(feature = "ssr")]
+async fn deliver(
+    state: &crate::state::AppState,
+    access: &crate::orgs::access::OrgAccess,
+    email: &str,
+    role: crate::orgs::Role,
+    language: crate::i18n::Lang,
+    client_addr: &str,
+) -> Result<Invitation, AppError> {
+    use crate::{
+        i18n::texts,
+        mail::{self, InvitationMail},
+        orgs::dashboard::role_name,
+    };
+    let expiry_days = state.config.invitations.expiry_days;
+    let issued = super::repo::issue(
+        &state.db,
+        access,
+        email,
+        role,
+        language,
+        expiry_days,
+        client_addr,
+    )
+    .await?;
+    let link = format!("{}/invite/{}", state.config.origin(), issued.token);
+    let message = mail::invitation(
+        language,
+        &InvitationMail {
+            to: email,
+            organization: &access.display_name,
+            inviter: &access.user.display_name,
+            role: role_name(role, texts(language)),
+            link: &link,
+            expiry_days,
+        },
+    );
+    let result = mail::send(&state.config.smtp, &message).await;
+    if let Err(err) = &result {
+        tracing::warn!(invitation = %issued.id, %err, "invitation email not delivered");
+    }
+    super::repo::record_delivery(&state.db, &issued.id, &issued.token, &result).await?;
+    super::repo::pending(&state.db, &access.org_id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == issued.id)
+        .ok_or(AppError::Conflict)
+}
