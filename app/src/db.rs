@@ -167,10 +167,25 @@ pub fn is_unique_violation(err: &sqlx::Error, table: &str, column: &str) -> bool
     db_err.constraint() == Some(pg_name.as_str()) || db_err.message().contains(&sqlite_name)
 }
 
+/// `%query%` for `LIKE ... ESCAPE '\\'`, with the pattern characters in `query` taken literally.
+pub fn like_pattern(query: &str) -> String {
+    let escaped = query
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn like_patterns_are_literal() {
+        assert_eq!(like_pattern("jo"), "%jo%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
 
     /// Table → columns and the index names, read from one backend's migration folder.
     fn schema(backend: &str) -> (Vec<String>, BTreeMap<String, Vec<String>>, Vec<String>) {

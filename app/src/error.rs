@@ -19,6 +19,7 @@ pub enum Problem {
     InvalidChoice,
     InvalidCharacters,
     InvalidSlug,
+    InvalidDate,
 }
 
 /// A validation problem tied to a named form field.
@@ -227,6 +228,7 @@ impl Problem {
             Self::InvalidChoice => t.problem_invalid_choice.to_owned(),
             Self::InvalidCharacters => t.problem_invalid_characters.to_owned(),
             Self::InvalidSlug => t.problem_invalid_slug.to_owned(),
+            Self::InvalidDate => t.problem_invalid_date.to_owned(),
         }
     }
 }

@@ -118,6 +118,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("orgs/:slug/audit")
+                        view=audit::page::AuditLogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("platform/audit")
+                        view=audit::page::AuditLogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("invite/:token")
                         view=orgs::invitations::page::InvitePage
                         ssr=SsrMode::Async

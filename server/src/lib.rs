@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health))
+        .route("/audit/export.csv", get(app::audit::export::export_csv))
         .route("/auth/oidc/{id}/start", get(app::auth::oidc::flow::start))
         .route(
             "/auth/oidc/{id}/callback",

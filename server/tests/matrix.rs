@@ -355,6 +355,12 @@ fn cases() -> Vec<Case> {
             expect: OPEN,
         },
         Case {
+            endpoint: "audit/list",
+            // Owners and admins, and platform staff (who read without a membership).
+            args: |fx| pairs(&[("org", &fx.slug)]),
+            expect: [401, 403, 403, 200, 200, 404, 403, 200, 200],
+        },
+        Case {
             endpoint: "platform/users/list",
             args: |_| pairs(&[("query", "matrix")]),
             expect: PLATFORM_ADMIN,

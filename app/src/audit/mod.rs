@@ -1,97 +1,81 @@
 //! The audit log: who did what, to which organization and target, from where, with what
 //! outcome. Events are written in the same transaction as the change they describe, and the
-//! code offers no way to update or delete them.
+//! code offers no way to update or delete them. Owners and admins read their
+//! organization's events; platform staff read everyone's, filter them and export CSV.
 
 #[cfg(feature = "ssr")]
-pub use ssr::*;
-
+pub mod export;
+mod list;
+pub mod page;
 #[cfg(feature = "ssr")]
-mod ssr {
-    use crate::db::{new_id, now_ms};
-    use sqlx::{Any, Executor};
+pub mod query;
+#[cfg(feature = "ssr")]
+mod record;
 
-    /// How an audited action ended.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Outcome {
-        Success,
-        Failure,
-        Denied,
-    }
+pub use list::*;
+#[cfg(feature = "ssr")]
+pub use record::*;
 
-    impl Outcome {
-        fn as_str(self) -> &'static str {
-            match self {
-                Outcome::Success => "success",
-                Outcome::Failure => "failure",
-                Outcome::Denied => "denied",
-            }
-        }
-    }
+use serde::{Deserialize, Serialize};
 
-    /// One audit event.
-    #[derive(Debug, Clone)]
-    pub struct Event<'a> {
-        pub actor_user_id: Option<&'a str>,
-        pub action: &'a str,
-        pub organization_id: Option<&'a str>,
-        pub target: Option<&'a str>,
-        pub client_addr: &'a str,
-        pub outcome: Outcome,
-        pub detail: Option<&'a str>,
-    }
+/// Events per page.
+pub const PER_PAGE: u32 = 50;
 
-    impl<'a> Event<'a> {
-        /// A successful action by `actor` from `client_addr`.
-        pub fn new(action: &'a str, actor_user_id: Option<&'a str>, client_addr: &'a str) -> Self {
-            Event {
-                actor_user_id,
-                action,
-                organization_id: None,
-                target: None,
-                client_addr,
-                outcome: Outcome::Success,
-                detail: None,
-            }
-        }
+/// One event as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: String,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// The acting user's name and email; `None` for anonymous or system actions.
+    pub actor_name: Option<String>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub organization: Option<String>,
+    pub target: Option<String>,
+    pub client_addr: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
 
-        pub fn organization(mut self, id: &'a str) -> Self {
-            self.organization_id = Some(id);
-            self
-        }
+/// The filters of a log view; empty strings mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// Organization slug; empty for every organization (platform staff only).
+    pub org: String,
+    /// Part of the actor's email or name.
+    pub actor: String,
+    /// An action (`member.remove`) or a family of them (`member.`).
+    pub action: String,
+    /// `YYYY-MM-DD` (UTC), inclusive.
+    pub from: String,
+    pub to: String,
+}
 
-        pub fn target(mut self, target: &'a str) -> Self {
-            self.target = Some(target);
-            self
-        }
-
-        pub fn outcome(mut self, outcome: Outcome, detail: &'a str) -> Self {
-            self.outcome = outcome;
-            self.detail = Some(detail);
-            self
-        }
-    }
-
-    /// Appends an event, on a pool or inside the caller's transaction.
-    pub async fn record<'e, E>(executor: E, event: Event<'_>) -> Result<(), sqlx::Error>
-    where
-        E: Executor<'e, Database = Any>,
-    {
-        sqlx::query(
-            "INSERT INTO audit_events (id, at, actor_user_id, actor_api_key_id, action, organization_id,
-                                       target, client_addr, outcome, detail)
-             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9)",
+impl AuditFilter {
+    /// The query string of this filter (for links and the CSV export).
+    pub fn query_string(&self) -> String {
+        use crate::components::format::encode_component as enc;
+        format!(
+            "actor={}&action={}&from={}&to={}",
+            enc(&self.actor),
+            enc(&self.action),
+            enc(&self.from),
+            enc(&self.to)
         )
-        .bind(new_id())
-        .bind(now_ms())
-        .bind(event.actor_user_id)
-        .bind(event.action)
-        .bind(event.organization_id)
-        .bind(event.target)
-        .bind(event.client_addr)
-        .bind(event.outcome.as_str())
-        .bind(event.detail)
-        .execute(executor)
-        .await?;
-        Ok(())
     }
+}
+
+/// One page of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    /// 1-based.
+    pub page: u32,
+    pub filter: AuditFilter,
+    /// The organization's display name, when the view is one organization's.
+    pub org_name: Option<String>,
+    /// Actions present in the visible scope, for the filter.
+    pub actions: Vec<String>,
 }

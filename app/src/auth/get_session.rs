@@ -15,12 +15,12 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
     let ctx = request_context()?;
     let user = match ctx.principal.user() {
         Some(user) => {
-            let orgs = list_for_user(&state.db, &user.user_id).await?;
+            let organizations = list_for_user(&state.db, &user.user_id).await?;
             Some(CurrentUser {
                 display_name: user.display_name.clone(),
                 email: user.email.clone(),
                 platform_role: user.platform_role,
-                organization: orgs.into_iter().next().map(|o| o.display_name),
+                organizations,
             })
         }
         None => None,

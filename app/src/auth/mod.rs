@@ -72,8 +72,8 @@ pub struct CurrentUser {
     pub display_name: String,
     pub email: String,
     pub platform_role: Option<PlatformRole>,
-    /// Display name of the organization shown in the header (the first by name).
-    pub organization: Option<String>,
+    /// The user's organizations (by name), for the header's organization switcher.
+    pub organizations: Vec<crate::orgs::OrgSummary>,
 }
 
 /// Adds a `Set-Cookie` header to the current server-function or SSR response.

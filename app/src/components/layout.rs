@@ -4,10 +4,11 @@ use crate::{
     auth::{PlatformRole, SetLanguage, SignOut},
     components::form::LanguageOptions,
     i18n::{I18n, set_document_lang, use_texts},
+    orgs::OrgSummary,
     use_session,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 /// Header, main area and footer around every page.
 #[component]
@@ -39,17 +40,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <Transition fallback=|| ()>
                             {move || {
                                 user()
-                                    .and_then(|u| u.organization)
-                                    .map(|org| {
-                                        view! {
-                                            <span
-                                                data-test="header-org"
-                                                class="rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700"
-                                            >
-                                                {org}
-                                            </span>
-                                        }
-                                    })
+                                    .filter(|u| !u.organizations.is_empty())
+                                    .map(|u| view! { <OrgSwitcher orgs=u.organizations /> })
                             }}
                         </Transition>
                     </div>
@@ -64,6 +56,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                                         >
                                             {move || t.get().nav_dashboard}
                                         </A>
+                                        {u
+                                            .platform_role
+                                            .is_some()
+                                            .then(|| {
+                                                view! {
+                                                    <A
+                                                        href="/platform/audit"
+                                                        attr:class="font-medium text-slate-700 hover:text-indigo-700"
+                                                    >
+                                                        {move || t.get().nav_audit}
+                                                    </A>
+                                                }
+                                            })}
                                         {(u.platform_role == Some(PlatformRole::PlatformAdmin))
                                             .then(|| {
                                                 view! {
@@ -114,6 +119,72 @@ pub fn Layout(children: Children) -> impl IntoView {
             </footer>
         </div>
     }
+}
+
+/// The current organization (the one in the address, else the first) and, for people in
+/// several, a disclosure listing the others. Plain links: no script needed.
+#[component]
+fn OrgSwitcher(orgs: Vec<OrgSummary>) -> impl IntoView {
+    let t = use_texts();
+    let location = use_location();
+    let current = {
+        let orgs = orgs.clone();
+        move || {
+            let path = location.pathname.get();
+            let slug = path
+                .strip_prefix("/orgs/")
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or_default()
+                .to_owned();
+            orgs.iter()
+                .find(|o| o.slug == slug)
+                .or_else(|| orgs.first())
+                .map(|o| o.display_name.clone())
+                .unwrap_or_default()
+        }
+    };
+    if orgs.len() < 2 {
+        return view! {
+            <span
+                data-test="header-org"
+                class="rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700"
+            >
+                {current}
+            </span>
+        }
+        .into_any();
+    }
+    view! {
+        <details class="relative" data-test="org-switcher">
+            <summary
+                class="cursor-pointer list-none rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-700 hover:bg-slate-200"
+                aria-label=move || t.get().nav_switch_org
+            >
+                <span data-test="header-org">{current}</span>
+                " ▾"
+            </summary>
+            <ul class="absolute left-0 z-10 mt-2 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+                {orgs
+                    .into_iter()
+                    .map(|o| {
+                        let href = format!("/orgs/{}/members", o.slug);
+                        view! {
+                            <li>
+                                <a
+                                    href=href
+                                    data-test="switch-org"
+                                    class="block px-4 py-2 text-sm hover:bg-slate-50"
+                                >
+                                    {o.display_name}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+    .into_any()
 }
 
 /// Name, email, platform role and the sign-out button, in a disclosure that needs no script.

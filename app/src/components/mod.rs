@@ -4,4 +4,5 @@ pub mod form;
 pub mod format;
 pub mod layout;
 pub mod load;
+pub mod pager;
 pub mod table;

@@ -97,19 +97,34 @@ fn MembersView(
     view! {
         <div class="flex items-center justify-between gap-4">
             <h1 class="text-3xl font-bold tracking-tight">{move || t.get().members_title}</h1>
-            {(page.is_member && page.my_role == Role::Owner)
-                .then(|| {
-                    let href = format!("/orgs/{}/settings", page.slug);
-                    view! {
-                        <a
-                            href=href
-                            data-test="org-settings"
-                            class="text-sm font-medium text-indigo-700 hover:underline"
-                        >
-                            {move || t.get().nav_settings}
-                        </a>
-                    }
-                })}
+            <div class="flex gap-4">
+                {manages
+                    .then(|| {
+                        let href = format!("/orgs/{}/audit", page.slug);
+                        view! {
+                            <a
+                                href=href
+                                data-test="org-audit"
+                                class="text-sm font-medium text-indigo-700 hover:underline"
+                            >
+                                {move || t.get().nav_audit}
+                            </a>
+                        }
+                    })}
+                {(page.is_member && page.my_role == Role::Owner)
+                    .then(|| {
+                        let href = format!("/orgs/{}/settings", page.slug);
+                        view! {
+                            <a
+                                href=href
+                                data-test="org-settings"
+                                class="text-sm font-medium text-indigo-700 hover:underline"
+                            >
+                                {move || t.get().nav_settings}
+                            </a>
+                        }
+                    })}
+            </div>
         </div>
         <p class="mt-1 text-slate-600">{move || fill(t.get().members_lead, "org", &org_name)}</p>
         {(!manages)

@@ -6,8 +6,9 @@ use crate::{
     auth::PlatformRole,
     components::{
         form::{FormError, latest_error, tracked},
-        format::date,
+        format::{date, encode_component},
         load::{Loading, load_error},
+        pager::{Pager, page_count},
         table::DataTable,
     },
     i18n::{fill, use_texts},
@@ -84,15 +85,12 @@ fn UserTable(
 ) -> impl IntoView {
     let t = use_texts();
     let total = page.total;
-    let pages = u32::try_from((total.max(1) + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
-        .unwrap_or(u32::MAX);
+    let pages = page_count(total, PER_PAGE);
     let current = page.page;
     let link = {
         let q = page.query.clone();
-        move |n: u32| format!("/platform/users?q={}&page={n}", encode(&q))
+        move |n: u32| format!("/platform/users?q={}&page={n}", encode_component(&q))
     };
-    let prev = (current > 1).then(|| link(current - 1));
-    let next = (current < pages).then(|| link(current + 1));
     let rows = page
         .users
         .into_iter()
@@ -115,31 +113,7 @@ fn UserTable(
         >
             {rows}
         </DataTable>
-        <nav class="mt-4 flex items-center gap-4 text-sm" aria-label="pagination">
-            {prev
-                .map(|href| {
-                    view! {
-                        <a href=href class="font-medium text-indigo-700 hover:underline">
-                            {move || t.get().previous}
-                        </a>
-                    }
-                })}
-            <span class="text-slate-600">
-                {move || fill(
-                    &fill(t.get().page_of, "page", &current.to_string()),
-                    "pages",
-                    &pages.to_string(),
-                )}
-            </span>
-            {next
-                .map(|href| {
-                    view! {
-                        <a href=href class="font-medium text-indigo-700 hover:underline">
-                            {move || t.get().next}
-                        </a>
-                    }
-                })}
-        </nav>
+        <Pager current pages href=link />
     }
 }
 
@@ -235,17 +209,4 @@ fn UserRowView(
             </td>
         </tr>
     }
-}
-
-/// Percent-encodes a query value for a link.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -4,25 +4,17 @@ use super::{PER_PAGE, UserPage, UserRow};
 use crate::{
     audit::{self, Event},
     auth::PlatformRole,
-    db::{Backend, Db, now_ms},
+    db::{Backend, Db, like_pattern, now_ms},
     error::AppError,
 };
-use sqlx::Row;
 
-/// `%query%` for LIKE, with the pattern characters in `query` taken literally.
-fn contains_pattern(query: &str) -> String {
-    let escaped = query
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
+use sqlx::Row;
 
 /// One page of users whose email or name contains `query` (lowercase), by email.
 pub async fn list(db: &Db, query: &str, page: u32) -> Result<UserPage, AppError> {
     let filter =
         "($1 = '' OR u.email LIKE $2 ESCAPE '\\' OR LOWER(u.display_name) LIKE $2 ESCAPE '\\')";
-    let pattern = contains_pattern(query);
+    let pattern = like_pattern(query);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE);
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM users u WHERE {filter}"))
         .bind(query)
@@ -154,15 +146,4 @@ pub async fn set_role(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_pattern;
-
-    #[test]
-    fn like_patterns_are_literal() {
-        assert_eq!(contains_pattern("jo"), "%jo%");
-        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
 }

@@ -1,0 +1,40 @@
+use super::AuditPage;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// One page of audit events, newest first. With `org`: that organization's events, for its
+/// owners and admins and for platform staff. Without: every event, for platform staff.
+#[server(prefix = "/fn", endpoint = "audit/list")]
+pub async fn list_audit_events(
+    org: Option<String>,
+    actor: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+) -> Result<AuditPage, AppError> {
+    use super::{AuditFilter, query};
+    use crate::{auth::principal::request_context, state::app_state};
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let filter = AuditFilter {
+        org: org.unwrap_or_default(),
+        actor: actor.unwrap_or_default(),
+        action: action.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+    };
+    let scope = query::scope(&ctx.principal, &state.db, &filter.org).await?;
+    let criteria = query::Criteria::parse(&filter, scope.org_id.clone())?;
+    let page = page.unwrap_or(1).clamp(1, 1_000_000);
+    let (rows, total) = query::page(&state.db, &criteria, page).await?;
+    let actions = query::actions(&state.db, scope.org_id.as_deref()).await?;
+    Ok(AuditPage {
+        rows,
+        total,
+        page,
+        filter,
+        org_name: scope.org_name,
+        actions,
+    })
+}
