@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
 import path from 'node:path';
 
 // The server under test: the release binary with a fresh SQLite database per run.
@@ -9,6 +10,37 @@ process.env.E2E_SERVER_BIN ??= path.join(root, 'target/release/tenantry');
 process.env.E2E_DATABASE_URL ??= `sqlite://${path.join(__dirname, '.tmp', `e2e-${Date.now()}.db`)}`;
 const bin = process.env.E2E_SERVER_BIN;
 const db = process.env.E2E_DATABASE_URL;
+
+// Real peers on loopback: an SMTP server writing a Maildir the journeys read, and a
+// certified OpenID provider (see support/oidc-provider.mjs).
+const smtpPort = port + 25;
+const oidcPort = port + 44;
+const tmp = path.join(__dirname, '.tmp');
+fs.mkdirSync(tmp, { recursive: true });
+// aiosmtpd creates the Maildir only when the folder is new.
+process.env.E2E_MAILDIR ??= path.join(tmp, `maildir-${Date.now()}`);
+const python = process.env.TENANTRY_TEST_PYTHON ?? 'python3';
+const secretFile = path.join(tmp, 'oidc-client-secret');
+fs.writeFileSync(secretFile, 'e2e-client-secret\n');
+const portalConfig = path.join(tmp, 'portal.toml');
+fs.writeFileSync(
+  portalConfig,
+  [
+    '[smtp]',
+    'host = "127.0.0.1"',
+    `port = ${smtpPort}`,
+    'tls = "none"',
+    'from = "Tenantry <portal@tenantry.test>"',
+    '',
+    '[[oidc]]',
+    'id = "loopback"',
+    'display_name = "Loopback ID"',
+    `issuer_url = "http://127.0.0.1:${oidcPort}"`,
+    'client_id = "tenantry"',
+    `client_secret_file = ${JSON.stringify(secretFile)}`,
+    '',
+  ].join('\n'),
+);
 
 export default defineConfig({
   testDir: './tests',
@@ -36,23 +68,44 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `"${bin}" serve`,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      TENANTRY_DATABASE_URL: db,
-      TENANTRY_LISTEN: `127.0.0.1:${port}`,
-      TENANTRY_BASE_URL: `http://127.0.0.1:${port}`,
-      // Every journey registers from 127.0.0.1; the limit itself is an integration test.
-      TENANTRY_RATE_LIMITS__REGISTRATIONS_PER_HOUR: '1000',
-      LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
-      LEPTOS_ENV: 'PROD',
-      TENANTRY_LOG: 'warn',
+  webServer: [
+    {
+      command: `"${python}" -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox "${process.env.E2E_MAILDIR}"`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
     },
-  },
+    {
+      command: 'node support/oidc-provider.mjs',
+      cwd: __dirname,
+      port: oidcPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: {
+        OIDC_PORT: String(oidcPort),
+        OIDC_REDIRECT_URIS: `http://127.0.0.1:${port}/auth/oidc/loopback/callback`,
+        OIDC_CLIENT_SECRET: 'e2e-client-secret',
+      },
+    },
+    {
+      command: `"${bin}" serve`,
+      cwd: root,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        TENANTRY_CONFIG: portalConfig,
+        TENANTRY_DATABASE_URL: db,
+        TENANTRY_LISTEN: `127.0.0.1:${port}`,
+        TENANTRY_BASE_URL: `http://127.0.0.1:${port}`,
+        // Every journey registers from 127.0.0.1; the limit itself is an integration test.
+        TENANTRY_RATE_LIMITS__REGISTRATIONS_PER_HOUR: '1000',
+        LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+        LEPTOS_ENV: 'PROD',
+        TENANTRY_LOG: 'warn',
+      },
+    },
+  ],
 });

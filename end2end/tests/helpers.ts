@@ -1,4 +1,7 @@
 import { expect, Page, test as base } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 
 /** A unique address for each registration, so journeys never collide. */
 export function uniqueEmail(prefix: string, domain?: string): string {
@@ -62,4 +65,27 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Waits for the newest email to `to` in the loopback SMTP server's Maildir. */
+export async function waitForMail(to: string): Promise<{ subject: string; text: string }> {
+  const dir = path.join(process.env.E2E_MAILDIR ?? '', 'new');
+  for (let i = 0; i < 150; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    for (const file of files) {
+      const mail = await simpleParser(fs.readFileSync(path.join(dir, file)));
+      if (JSON.stringify(mail.to ?? '').toLowerCase().includes(to.toLowerCase())) {
+        return { subject: mail.subject ?? '', text: mail.text ?? '' };
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no email to ${to} arrived`);
+}
+
+/** The first portal link in a text. */
+export function linkIn(text: string): string {
+  const match = text.match(/https?:\/\/\S+\/invite\/\S+/);
+  if (!match) throw new Error(`no invitation link in: ${text}`);
+  return match[0];
 }

@@ -284,6 +284,28 @@ async fn invite_an_existing_account(app: &TestApp) {
         role_in(app, "bea@example.org", "acme").await.as_deref(),
         Some("viewer")
     );
+    // Bea now belongs to two organizations: the header offers a switcher and names the one
+    // in the address.
+    let html = bea
+        .get(app.url("/orgs/acme/members"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-test=\"org-switcher\""),
+        "switcher rendered"
+    );
+    assert!(
+        html.contains("<span data-test=\"header-org\">Acme</span>"),
+        "current org"
+    );
+    assert!(
+        html.contains("Bea B</a>"),
+        "the personal organization is listed"
+    );
     // Inviting a member again is refused.
     let res = app
         .call(

@@ -187,6 +187,23 @@ async fn first_sign_in_creates_an_account_and_the_next_reuses_it(app: &TestApp) 
 }
 
 async fn verified_email_links_an_existing_account(app: &TestApp) {
+    // On the way to an invitation, a new person gets no personal organization.
+    let client = browser();
+    let callback = provider_dance(
+        &client,
+        app,
+        "/auth/oidc/test/start?next=/invite/some-token",
+        "ivy@idp.example",
+    )
+    .await;
+    let res = client.get(&callback).send().await.unwrap();
+    assert_eq!(location(&res, ""), "/invite/some-token");
+    assert_eq!(app.count("organizations").await, 0);
+    sqlx::query("DELETE FROM users")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+
     app.register_personal("Pia", "Password", "pia@idp.example")
         .await;
     let user_id: String = sqlx::query("SELECT id FROM users")

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// Refetches the session once `action` succeeded (the server already redirects).
-fn refetch_session_on_success<I>(action: ServerAction<I>)
+pub(crate) fn refetch_session_on_success<I>(action: ServerAction<I>)
 where
     I: leptos::server_fn::ServerFn<Output = (), Error = crate::error::AppError>
         + Clone

@@ -5,6 +5,7 @@
 
 use super::{AcceptInvitation, AcceptInvitationNew, InvitationPreview, preview_invitation};
 use crate::{
+    auth::pages::refetch_session_on_success,
     components::{
         form::{Field, FormError, LanguageOptions, SubmitButton, action_error},
         format::encode_component,
@@ -118,6 +119,7 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
 #[component]
 fn AcceptForm(token: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
+    refetch_session_on_success(action);
     let error = action_error(action);
     let pending = action.pending().into();
     view! {
@@ -133,6 +135,7 @@ fn AcceptForm(token: String) -> impl IntoView {
 fn CreateAccountForm(token: String, email: String) -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<AcceptInvitationNew>::new();
+    refetch_session_on_success(action);
     let error = action_error(action);
     let pending = action.pending().into();
     view! {
