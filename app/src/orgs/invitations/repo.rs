@@ -286,6 +286,17 @@ where
     })
 }
 
+/// Opens a transaction whose first statement writes (a no-op on the invitation), so SQLite
+/// takes its write lock up front instead of failing to upgrade a read lock later.
+async fn begin_write(db: &Db, token: &str) -> Result<Transaction<'static, Any>, AppError> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE invitations SET status = status WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// Marks the invitation used (exactly once) and creates the membership, in `tx`.
 async fn join(
     tx: &mut Transaction<'static, Any>,
@@ -343,7 +354,7 @@ pub async fn accept_existing(
     user_email: &str,
     client_addr: &str,
 ) -> Result<String, AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = begin_write(db, token).await?;
     let invitation = usable(&mut *tx, token).await?;
     if invitation.email != user_email {
         return Err(AppError::InvitationWrongAccount {
@@ -363,7 +374,7 @@ pub async fn accept_new(
     user: &NewUser<'_>,
     client_addr: &str,
 ) -> Result<(String, String), AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = begin_write(db, token).await?;
     let invitation = usable(&mut *tx, token).await?;
     if invitation.email != user.email {
         return Err(AppError::InvitationWrongAccount {
