@@ -11,6 +11,7 @@ pub mod auth;
 pub mod components;
 pub mod error;
 pub mod i18n;
+pub mod instances;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod orgs;

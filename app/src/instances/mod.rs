@@ -1,0 +1,3 @@
+//! Service instances: the naming rule now; requests, approval and provisioning follow.
+
+pub mod naming;
