@@ -43,6 +43,21 @@ pub struct Config {
     pub invitations: InvitationConfig,
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
+    pub secrets: SecretsConfig,
+}
+
+/// The key-encryption key (KEK) that wraps each organization's data key. It never goes
+/// into the database. Base64 of 32 random bytes (`tenantry keys generate`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// The KEK itself; prefer the environment (`TENANTRY_SECRETS__KEK`).
+    pub kek: Option<SecretString>,
+    /// A file holding the KEK (trailing whitespace ignored).
+    pub kek_file: Option<PathBuf>,
+    /// Earlier KEKs, accepted only to unwrap data keys until `tenantry keys rotate` has
+    /// re-wrapped them under the current one.
+    pub previous_kek_files: Vec<PathBuf>,
 }
 
 /// Outgoing email through an SMTP relay.
@@ -159,6 +174,12 @@ struct Defaults {
     smtp: SmtpDefaults,
     invitations: InvitationConfig,
     oidc: Vec<String>,
+    secrets: SecretsDefaults,
+}
+
+#[derive(Serialize)]
+struct SecretsDefaults {
+    previous_kek_files: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -245,6 +266,9 @@ fn defaults() -> Defaults {
         },
         invitations: InvitationConfig { expiry_days: 7 },
         oidc: Vec::new(),
+        secrets: SecretsDefaults {
+            previous_kek_files: Vec::new(),
+        },
     }
 }
 
@@ -390,6 +414,15 @@ impl Config {
         }
         if !(1..=90).contains(&self.invitations.expiry_days) {
             return invalid("invitations.expiry_days", "must be between 1 and 90");
+        }
+        if self.secrets.kek.is_some() && self.secrets.kek_file.is_some() {
+            return invalid(
+                "secrets.kek_file",
+                "set secrets.kek or secrets.kek_file, not both",
+            );
+        }
+        if let Err(problem) = crate::secrets::Keyring::from_config(&self.secrets) {
+            return invalid("secrets", &problem);
         }
         let mut ids = std::collections::BTreeSet::new();
         for issuer in &self.oidc {

@@ -31,6 +31,26 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The key-encryption key (KEK) that wraps the organizations' data keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a new random KEK (base64 of 32 bytes) to standard output.
+    Generate,
+    /// Show the configured KEK fingerprints and how many data keys each wraps.
+    Status,
+    /// Re-wrap every data key under the KEK in FILE, while the portal keeps serving. The
+    /// new KEK must already be in the configuration (as `secrets.kek_file` or among
+    /// `secrets.previous_kek_files`), so every portal process can read the result.
+    Rotate {
+        #[arg(long, value_name = "FILE")]
+        new_kek_file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,6 +114,58 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Admin {
             command: AdminCommand::Create { email, name },
         } => admin_create(config, &email, &name).await,
+        Command::Keys { command } => keys(config, command).await,
+    }
+}
+
+async fn keys(config: Config, command: KeysCommand) -> Result<(), CliError> {
+    use app::secrets::{self, Kek, Keyring};
+    if let KeysCommand::Generate = command {
+        println!("{}", Kek::generate()?);
+        return Ok(());
+    }
+    let keyring = Keyring::from_config(&config.secrets)
+        .map_err(CliError::Input)?
+        .ok_or_else(|| {
+            CliError::Input("no KEK configured (secrets.kek or secrets.kek_file)".into())
+        })?;
+    let db = server::open_db(&config).await?;
+    match command {
+        KeysCommand::Generate => Ok(()),
+        KeysCommand::Status => {
+            println!("current KEK   {}", keyring.current.fingerprint());
+            for kek in &keyring.previous {
+                println!("previous KEK  {}", kek.fingerprint());
+            }
+            let counts = secrets::status(&db)
+                .await
+                .map_err(|e| CliError::Input(format!("database: {e}")))?;
+            if counts.is_empty() {
+                println!("no data keys yet");
+            }
+            for (fingerprint, n) in counts {
+                let known = if keyring.find(&fingerprint).is_some() {
+                    ""
+                } else {
+                    "  (NOT CONFIGURED: these cannot be opened)"
+                };
+                println!("{n:>8} data keys wrapped by {fingerprint}{known}");
+            }
+            Ok(())
+        }
+        KeysCommand::Rotate { new_kek_file } => {
+            let new = Kek::from_file(&new_kek_file).map_err(CliError::Input)?;
+            let done = secrets::rotate(&db, &keyring, &new).await.map_err(|e| {
+                CliError::Input(format!(
+                    "{e}; add the new KEK to the configuration of every portal first"
+                ))
+            })?;
+            println!(
+                "re-wrapped {done} data keys under {}; every data key now uses it",
+                new.fingerprint()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -15,6 +15,137 @@ use std::{
 both_backends! {
     admin_create_sets_password_and_platform_role,
     migrate_is_idempotent,
+    keys_generate_status_and_rotate,
+}
+
+async fn keys_generate_status_and_rotate(app: &TestApp) {
+    use app::secrets::{self, Binding, Kek, Keyring};
+    use secrecy::{ExposeSecret, SecretString};
+    let dir = std::env::temp_dir().join(format!("tenantry-keys-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    for name in ["old.key", "new.key"] {
+        let out = tenantry(app, &["keys", "generate"], "").await;
+        assert!(out.status.success());
+        let key = String::from_utf8(out.stdout).unwrap();
+        let kek = Kek::from_base64(&key).expect("32 bytes of base64");
+        std::fs::write(dir.join(name), &key).unwrap();
+        files.push((dir.join(name), kek));
+    }
+    let (old_path, old) = files.remove(0);
+    let (new_path, new) = files.remove(0);
+    assert_ne!(old.fingerprint(), new.fingerprint());
+
+    // Something sealed under the old KEK.
+    let org = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
+         VALUES ($1, 'company', 'keys-co', 'Keys Co', 'active', 0, 0)",
+    )
+    .bind(&org)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let binding = Binding {
+        organization_id: &org,
+        request_id: "r1",
+        purpose: "p",
+    };
+    let old_ring = Keyring {
+        current: Kek::from_file(&old_path).unwrap(),
+        previous: vec![],
+    };
+    let sealed = secrets::seal(
+        &app.db,
+        &old_ring,
+        binding,
+        &SecretString::from("s3cret".to_owned()),
+    )
+    .await
+    .unwrap();
+
+    let write_config = |name: &str, body: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, body).unwrap();
+        path.display().to_string()
+    };
+    let only_old = write_config(
+        "old.toml",
+        format!(
+            "[secrets]\nkek_file = {:?}\n",
+            old_path.display().to_string()
+        ),
+    );
+    let out = tenantry(app, &["--config", &only_old, "keys", "status"], "").await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("1 data keys wrapped by {}", old.fingerprint())),
+        "{stdout}"
+    );
+
+    // Refused while the portals' configuration does not know the new KEK.
+    let new_arg = new_path.display().to_string();
+    let out = tenantry(
+        app,
+        &[
+            "--config",
+            &only_old,
+            "keys",
+            "rotate",
+            "--new-kek-file",
+            &new_arg,
+        ],
+        "",
+    )
+    .await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add the new KEK"));
+
+    let both = write_config(
+        "both.toml",
+        format!(
+            "[secrets]\nkek_file = {:?}\nprevious_kek_files = [{:?}]\n",
+            new_path.display().to_string(),
+            old_path.display().to_string()
+        ),
+    );
+    let out = tenantry(
+        app,
+        &[
+            "--config",
+            &both,
+            "keys",
+            "rotate",
+            "--new-kek-file",
+            &new_arg,
+        ],
+        "",
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("re-wrapped 1 data keys"), "{stdout}");
+    let out = tenantry(app, &["--config", &both, "keys", "status"], "").await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("1 data keys wrapped by {}", new.fingerprint())),
+        "{stdout}"
+    );
+    // The new KEK alone opens the secret now.
+    let new_ring = Keyring {
+        current: Kek::from_file(&new_path).unwrap(),
+        previous: vec![],
+    };
+    let opened = secrets::open(&app.db, &new_ring, binding, &sealed)
+        .await
+        .unwrap();
+    assert_eq!(opened.expose_secret(), "s3cret");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Runs `tenantry ARGS` against the test database, feeding `stdin`.
