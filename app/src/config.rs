@@ -44,6 +44,11 @@ pub struct Config {
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
     pub secrets: SecretsConfig,
+    /// The package catalog file; the built-in `catalog.default.toml` when unset.
+    pub catalog_file: Option<PathBuf>,
+    /// The loaded and checked catalog (from `catalog_file` or the built-in one).
+    #[serde(skip)]
+    pub catalog: std::sync::Arc<crate::instances::catalog::Catalog>,
 }
 
 /// The key-encryption key (KEK) that wraps each organization's data key. It never goes
@@ -305,7 +310,21 @@ impl Config {
 
     /// Extracts and validates a configuration from any figment.
     pub fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
-        let config: Config = figment.extract().map_err(Box::new)?;
+        let mut config: Config = figment.extract().map_err(Box::new)?;
+        let text = match &config.catalog_file {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| ConfigError::Invalid {
+                key: "catalog_file",
+                problem: format!("cannot read {}: {e}", path.display()),
+            })?,
+            None => crate::instances::catalog::DEFAULT.to_owned(),
+        };
+        let catalog = crate::instances::catalog::Catalog::parse(&text).map_err(|problem| {
+            ConfigError::Invalid {
+                key: "catalog_file",
+                problem,
+            }
+        })?;
+        config.catalog = std::sync::Arc::new(catalog);
         config.validate()?;
         Ok(config)
     }
@@ -529,6 +548,40 @@ mod tests {
         let example = Config::from_figment(figment).unwrap();
         let default = with("").unwrap();
         assert_eq!(format!("{example:?}"), format!("{default:?}"));
+    }
+
+    #[test]
+    fn a_broken_catalog_stops_start_up_naming_the_entry() {
+        let dir = std::env::temp_dir().join(format!("tenantry-catalog-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("catalog.toml");
+        std::fs::write(
+            &file,
+            crate::instances::catalog::DEFAULT.replace("category = \"email\"", "category = \"x\""),
+        )
+        .unwrap();
+        let err = with(&format!("catalog_file = {:?}", file.display().to_string()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("catalog_file") && err.contains("package `smtp`"),
+            "{err}"
+        );
+        let err = with("catalog_file = \"/nonexistent/catalog.toml\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cannot read"), "{err}");
+        assert_eq!(with("").unwrap().catalog.packages.len(), 5);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_bad_kek_is_refused_naming_the_key() {
+        let err = with("[secrets]\nkek = \"c2hvcnQ=\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("secrets") && err.contains("32 bytes"), "{err}");
+        assert!(!err.contains("c2hvcnQ="), "the key itself is not echoed");
     }
 
     #[test]

@@ -1,3 +1,5 @@
-//! Service instances: the naming rule now; requests, approval and provisioning follow.
+//! Service instances: the package catalog and the naming rule now; requests, approval and
+//! provisioning follow.
 
+pub mod catalog;
 pub mod naming;
