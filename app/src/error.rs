@@ -92,6 +92,8 @@ pub enum AppError {
     OidcFailed { reason: OidcFailure },
     #[error("conflicting concurrent change")]
     Conflict,
+    #[error("secret storage is not configured")]
+    SecretsNotConfigured,
     #[error("malformed request")]
     BadRequest,
     #[error("request too large")]
@@ -133,6 +135,7 @@ impl AppError {
             Self::PayloadTooLarge => S::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
+            Self::SecretsNotConfigured => S::SERVICE_UNAVAILABLE,
             Self::Network => S::SERVICE_UNAVAILABLE,
         }
     }
@@ -191,6 +194,7 @@ impl AppError {
             }
             Self::AlreadyMember => t.err_already_member.to_owned(),
             Self::Conflict => t.err_conflict.to_owned(),
+            Self::SecretsNotConfigured => t.err_secrets_not_configured.to_owned(),
             Self::OidcFailed { reason } => match reason {
                 OidcFailure::UnknownIssuer => t.err_oidc_unknown_issuer.to_owned(),
                 OidcFailure::State => t.err_oidc_state.to_owned(),

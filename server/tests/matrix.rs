@@ -58,6 +58,8 @@ struct Fixture {
     invitation_new: (String, String),
     /// A pending invitation for the other organization's owner: its token.
     invitation_other_owner: String,
+    /// A pending instance request of the organization.
+    request: String,
 }
 
 /// Inserts a pending invitation to the organization and returns its id and token.
@@ -171,6 +173,19 @@ impl Fixture {
         let fresh = format!("invitee-{}@matrix.example", uuid::Uuid::new_v4().simple());
         let invitation_new = insert_invitation(app, &org, &fresh, &owner).await;
         let (_, invitation_other_owner) = insert_invitation(app, &org, &other_email, &owner).await;
+        let request = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO instance_requests (id, organization_id, requested_by, status, agent_name, soul_md,
+                agents_md, packages, billing_street, billing_postal_code, billing_city, billing_country,
+                contact_name, contact_email, created_at, updated_at)
+             VALUES ($1, $2, $3, 'pending', 'Agent', '', '', '[]', 'S', 'P', 'C', 'CH', 'N', 'n@x.example', 0, 0)",
+        )
+        .bind(&request)
+        .bind(&org)
+        .bind(&owner)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
         Fixture {
             slug,
             ids,
@@ -178,6 +193,7 @@ impl Fixture {
             login_email,
             invitation_new,
             invitation_other_owner,
+            request,
         }
     }
 
@@ -208,6 +224,7 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 //                 anon viewer member admin owner other susp  oper  padmin
 const OPEN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 200];
 const MANAGE: [u16; 9] = [401, 403, 403, 200, 200, 404, 403, 403, 403];
+const STAFF: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 200, 200];
 const PLATFORM_ADMIN: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 403, 200];
 
 fn cases() -> Vec<Case> {
@@ -361,6 +378,16 @@ fn cases() -> Vec<Case> {
             expect: [401, 403, 403, 200, 200, 404, 403, 200, 200],
         },
         Case {
+            endpoint: "admin/requests/approve",
+            args: |fx| pairs(&[("id", &fx.request), ("note", "ok")]),
+            expect: STAFF,
+        },
+        Case {
+            endpoint: "admin/requests/reject",
+            args: |fx| pairs(&[("id", &fx.request), ("note", "missing billing")]),
+            expect: STAFF,
+        },
+        Case {
             endpoint: "platform/users/list",
             args: |_| pairs(&[("query", "matrix")]),
             expect: PLATFORM_ADMIN,
@@ -401,6 +428,11 @@ async fn digest(app: &TestApp) -> Vec<String> {
             "SELECT id, status, token_hash, role FROM invitations ORDER BY id",
             4,
         ),
+        (
+            "SELECT id, status, COALESCE(admin_note, '-') AS note FROM instance_requests ORDER BY id",
+            3,
+        ),
+        ("SELECT id FROM instances ORDER BY id", 1),
     ] {
         for row in sqlx::query(sql).fetch_all(app.db.pool()).await.unwrap() {
             let fields: Vec<String> = (0..cols).map(|i| row.get::<String, _>(i)).collect();

@@ -207,4 +207,5 @@ pub static TEXTS: Texts = Texts {
     outcome_denied: "abgelehnt",
     nav_audit: "Audit-Protokoll",
     system: "System",
+    err_secrets_not_configured: "Das Speichern von Geheimnissen ist auf diesem Portal noch nicht eingerichtet. Bitte wenden Sie sich an den Support.",
 };

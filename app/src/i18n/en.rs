@@ -207,4 +207,5 @@ pub static TEXTS: Texts = Texts {
     outcome_denied: "denied",
     nav_audit: "Audit log",
     system: "system",
+    err_secrets_not_configured: "Storing secrets is not set up on this portal yet. Please contact support.",
 };

@@ -207,4 +207,5 @@ pub static TEXTS: Texts = Texts {
     outcome_denied: "refusé",
     nav_audit: "Journal d'audit",
     system: "système",
+    err_secrets_not_configured: "Le stockage des secrets n'est pas encore configuré sur ce portail. Veuillez contacter le support.",
 };

@@ -207,4 +207,5 @@ pub static TEXTS: Texts = Texts {
     outcome_denied: "negato",
     nav_audit: "Registro di audit",
     system: "sistema",
+    err_secrets_not_configured: "L'archiviazione dei segreti non è ancora configurata su questo portale. Contatta l'assistenza.",
 };

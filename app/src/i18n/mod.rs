@@ -296,6 +296,7 @@ pub struct Texts {
     pub outcome_denied: &'static str,
     pub nav_audit: &'static str,
     pub system: &'static str,
+    pub err_secrets_not_configured: &'static str,
 }
 
 #[cfg(test)]

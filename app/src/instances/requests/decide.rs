@@ -1,0 +1,37 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Approves a pending (or re-approves a rejected) request; platform staff only. Returns
+/// the new instance's name. A request someone else decided meanwhile gets `conflict`.
+#[server(prefix = "/fn", endpoint = "admin/requests/approve")]
+pub async fn approve_request(id: String, note: Option<String>) -> Result<String, AppError> {
+    use crate::{
+        auth::{principal::request_context, validate::Checker},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let staff = ctx.principal.require_platform_staff()?;
+    let mut check = Checker::default();
+    let note = note.unwrap_or_default();
+    let note = check.text("note", &note, 0, 2000);
+    check.finish()?;
+    let note = (!note.is_empty()).then_some(note);
+    super::repo::approve(&state.db, &id, staff, note.as_deref(), &ctx.client_addr).await
+}
+
+/// Rejects a pending request with a note the requester will read; platform staff only.
+#[server(prefix = "/fn", endpoint = "admin/requests/reject")]
+pub async fn reject_request(id: String, note: String) -> Result<(), AppError> {
+    use crate::{
+        auth::{principal::request_context, validate::Checker},
+        state::app_state,
+    };
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let staff = ctx.principal.require_platform_staff()?;
+    let mut check = Checker::default();
+    let note = check.text("note", &note, 1, 2000);
+    check.finish()?;
+    super::repo::reject(&state.db, &id, staff, &note, &ctx.client_addr).await
+}

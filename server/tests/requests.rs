@@ -1,0 +1,336 @@
+//! Instance requests on both databases: sealed package secrets at rest, approval (name,
+//! instance, job, audit), rejection with a note, re-approval, and two staff approving the
+//! same request at once.
+// Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::{
+    instances::requests::repo::{self, Billing, NewRequest, secret_purpose},
+    secrets::{self, Binding, Kek, Keyring},
+};
+use common::{TestApp, expect_error};
+use reqwest::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use sqlx::Row;
+
+both_backends! {
+    secrets_are_sealed_at_rest,
+    approve_reject_and_reapprove,
+    two_staff_approve_at_once,
+}
+
+const TOKEN: &str = "987654321:AAE-telegram-secret-value-xyz";
+
+async fn org(app: &TestApp, kind: &str, name: &str) -> (String, String) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let user = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, created_at, updated_at)
+         VALUES ($1, $2, 'Req', 'User', 'Req User', 'en', 'active', 0, 0)",
+    )
+    .bind(&user)
+    .bind(format!("{}@req.example", &user[..8]))
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'active', 0, 0)",
+    )
+    .bind(&id)
+    .bind(kind)
+    .bind(format!("o-{}", &id[..8]))
+    .bind(name)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    (id, user)
+}
+
+fn request(
+    org: &str,
+    user: &str,
+    label: Option<&str>,
+    secrets: Vec<(String, String, SecretString)>,
+) -> NewRequest {
+    NewRequest {
+        organization_id: org.into(),
+        requested_by: user.into(),
+        instance_label: label.map(str::to_owned),
+        agent_name: "Ada".into(),
+        soul_md: "# Soul".into(),
+        agents_md: "# Agents".into(),
+        packages: vec!["telegram".into(), "git".into()],
+        billing: Billing {
+            company: Some("Acme GmbH".into()),
+            street: "Main 1".into(),
+            postal_code: "8000".into(),
+            city: "Zürich".into(),
+            country: "CH".into(),
+            notes: None,
+        },
+        contact_name: "Jo Contact".into(),
+        contact_email: "jo@acme.example".into(),
+        secrets,
+    }
+}
+
+async fn staff(app: &TestApp, role: &str) -> String {
+    let (_, user) = org(app, "company", &format!("staff-{}", uuid::Uuid::new_v4())).await;
+    sqlx::query("UPDATE users SET platform_role = $1 WHERE id = $2")
+        .bind(role)
+        .bind(&user)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let token = app::auth::session::create(&app.db, &app.config, &user, "127.0.0.1", None)
+        .await
+        .unwrap();
+    format!("tenantry_session={token}")
+}
+
+async fn secrets_are_sealed_at_rest(app: &TestApp) {
+    let (acme, user) = org(app, "company", "Acme GmbH").await;
+    let keys = Keyring {
+        current: Kek::from_base64(&Kek::generate().unwrap()).unwrap(),
+        previous: vec![],
+    };
+    let secret = vec![(
+        "telegram".into(),
+        "bot_token".into(),
+        SecretString::from(TOKEN.to_owned()),
+    )];
+    // Without a KEK, a request with secrets is refused and nothing is stored.
+    let err = repo::create(
+        &app.db,
+        None,
+        &request(&acme, &user, None, secret.clone()),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err, app::error::AppError::SecretsNotConfigured);
+    assert_eq!(app.count("instance_requests").await, 0);
+
+    let id = repo::create(
+        &app.db,
+        Some(&keys),
+        &request(&acme, &user, None, secret.clone()),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let other = repo::create(
+        &app.db,
+        Some(&keys),
+        &request(&acme, &user, None, secret),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let sealed: String = sqlx::query("SELECT sealed FROM request_secrets WHERE request_id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("sealed");
+    assert!(!sealed.contains("telegram-secret"));
+    let purpose = secret_purpose("telegram", "bot_token");
+    let opened = secrets::open(
+        &app.db,
+        &keys,
+        Binding {
+            organization_id: &acme,
+            request_id: &id,
+            purpose: &purpose,
+        },
+        &sealed,
+    )
+    .await
+    .unwrap();
+    assert_eq!(opened.expose_secret(), TOKEN);
+    // Copied onto the other request's row, it no longer opens for that request.
+    let moved = secrets::open(
+        &app.db,
+        &keys,
+        Binding {
+            organization_id: &acme,
+            request_id: &other,
+            purpose: &purpose,
+        },
+        &sealed,
+    )
+    .await;
+    assert!(moved.is_err());
+    // No plaintext in any stored value, nor in the raw SQLite file.
+    let rows = sqlx::query("SELECT sealed FROM request_secrets")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert!(!row.get::<String, _>("sealed").contains("telegram-secret"));
+    }
+    if let Some(path) = app.database_url.strip_prefix("sqlite://") {
+        for file in [path.to_owned(), format!("{path}-wal")] {
+            if let Ok(bytes) = std::fs::read(&file) {
+                let needle = b"telegram-secret";
+                assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{file}");
+            }
+        }
+    }
+}
+
+async fn approve_reject_and_reapprove(app: &TestApp) {
+    let (acme, user) = org(app, "company", "Acme GmbH").await;
+    let id = repo::create(
+        &app.db,
+        None,
+        &request(&acme, &user, None, vec![]),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let operator = staff(app, "platform_operator").await;
+
+    // Rejection needs a note.
+    let res = app
+        .call_with_cookie(
+            "admin/requests/reject",
+            &[("id", &id), ("note", "  ")],
+            &operator,
+        )
+        .await;
+    expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    let res = app
+        .call_with_cookie(
+            "admin/requests/reject",
+            &[("id", &id), ("note", "Billing address incomplete")],
+            &operator,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .call_with_cookie(
+            "admin/requests/reject",
+            &[("id", &id), ("note", "again")],
+            &operator,
+        )
+        .await;
+    expect_error(res, StatusCode::CONFLICT, "conflict").await;
+    let row = sqlx::query("SELECT status, admin_note FROM instance_requests WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("status"), "rejected");
+    assert_eq!(
+        row.get::<String, _>("admin_note"),
+        "Billing address incomplete"
+    );
+
+    // Re-approval of a rejected request.
+    let res = app
+        .call_with_cookie(
+            "admin/requests/approve",
+            &[("id", &id), ("note", "fixed by phone")],
+            &operator,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let name: Value = res.json().await.unwrap();
+    assert_eq!(name, Value::from(format!("acme-gmbh-{}", &id[..8])));
+    let instance = sqlx::query("SELECT name, display_name, phase, packages FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(instance.get::<String, _>("display_name"), "Acme GmbH");
+    assert_eq!(instance.get::<String, _>("phase"), "Pending");
+    assert_eq!(
+        instance.get::<String, _>("packages"),
+        "[\"telegram\",\"git\"]"
+    );
+    assert_eq!(app.count("provisioning_jobs").await, 1);
+    let actions = app.audit_actions().await;
+    for action in ["request.reject", "request.approve", "instance.create"] {
+        assert!(actions.iter().any(|(a, _)| a == action), "{action}");
+    }
+    // Deciding again is a conflict; unknown ids are not found.
+    let res = app
+        .call_with_cookie("admin/requests/approve", &[("id", &id)], &operator)
+        .await;
+    expect_error(res, StatusCode::CONFLICT, "conflict").await;
+    let res = app
+        .call_with_cookie("admin/requests/approve", &[("id", "nope")], &operator)
+        .await;
+    expect_error(res, StatusCode::NOT_FOUND, "not_found").await;
+
+    // Personal organizations: p-{hex8}, and the contact's name unless a label is given.
+    let (person, user) = org(app, "personal", "Jo Contact").await;
+    let id = repo::create(
+        &app.db,
+        None,
+        &request(&person, &user, None, vec![]),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let labelled = repo::create(
+        &app.db,
+        None,
+        &request(&person, &user, Some("Home bot"), vec![]),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    for (rid, display) in [(&id, "Jo Contact"), (&labelled, "Home bot")] {
+        let res = app
+            .call_with_cookie("admin/requests/approve", &[("id", rid)], &operator)
+            .await;
+        let name: Value = res.json().await.unwrap();
+        assert_eq!(name, Value::from(format!("p-{}", &rid[..8])));
+        let shown: String = sqlx::query("SELECT display_name FROM instances WHERE request_id = $1")
+            .bind(rid)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .get("display_name");
+        assert_eq!(shown, display);
+    }
+}
+
+async fn two_staff_approve_at_once(app: &TestApp) {
+    let (acme, user) = org(app, "company", "Race Corp").await;
+    let id = repo::create(
+        &app.db,
+        None,
+        &request(&acme, &user, None, vec![]),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let (a, b) = (
+        staff(app, "platform_operator").await,
+        staff(app, "platform_admin").await,
+    );
+    let form = [("id", id.as_str())];
+    let (ra, rb) = tokio::join!(
+        app.call_with_cookie("admin/requests/approve", &form, &a),
+        app.call_with_cookie("admin/requests/approve", &form, &b),
+    );
+    let mut statuses = vec![ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![200, 409], "exactly one approval wins");
+    let loser = if ra.status() == StatusCode::CONFLICT {
+        ra
+    } else {
+        rb
+    };
+    let body: Value = loser.json().await.unwrap();
+    assert_eq!(body["code"], "conflict");
+    assert_eq!(app.count("instances").await, 1);
+    assert_eq!(app.count("provisioning_jobs").await, 1);
+}
