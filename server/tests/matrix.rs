@@ -378,6 +378,11 @@ fn cases() -> Vec<Case> {
             expect: [401, 403, 403, 200, 200, 404, 403, 200, 200],
         },
         Case {
+            endpoint: "admin/requests/list",
+            args: |_| pairs(&[("status", "pending")]),
+            expect: STAFF,
+        },
+        Case {
             endpoint: "admin/requests/approve",
             args: |fx| pairs(&[("id", &fx.request), ("note", "ok")]),
             expect: STAFF,

@@ -20,6 +20,104 @@ both_backends! {
     secrets_are_sealed_at_rest,
     approve_reject_and_reapprove,
     two_staff_approve_at_once,
+    the_queue_lists_oldest_pending_first,
+}
+
+async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
+    let (acme, user) = org(app, "company", "Acme GmbH").await;
+    let (beta, beta_user) = org(app, "company", "Beta 100% AG").await;
+    let mut ids = Vec::new();
+    for (org, user) in [(&acme, &user), (&beta, &beta_user), (&acme, &user)] {
+        ids.push(
+            repo::create(
+                &app.db,
+                None,
+                &request(org, user, None, vec![]),
+                "127.0.0.1",
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    // Distinct, known creation times: the second request is the oldest.
+    for (id, at) in ids.iter().zip([2000_i64, 1000, 3000]) {
+        sqlx::query("UPDATE instance_requests SET created_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let operator = staff(app, "platform_operator").await;
+    let res = app
+        .call_with_cookie(
+            "admin/requests/reject",
+            &[("id", &ids[2]), ("note", "no")],
+            &operator,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let list = |form: Vec<(&'static str, String)>| {
+        let operator = operator.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call_with_cookie("admin/requests/list", &form, &operator)
+                .await
+        }
+    };
+    let page: Value = list(vec![]).await.json().await.unwrap();
+    let got: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        vec![ids[1].as_str(), ids[0].as_str()],
+        "pending, oldest first"
+    );
+    assert_eq!(page["total"], 2);
+    let all: Value = list(vec![("status", "all".into())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = all["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["pending", "pending", "rejected"]);
+    // Search by organization (LIKE characters literal) or contact.
+    let found: Value = list(vec![("query", "100%".into())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["rows"][0]["organization"], "Beta 100% AG");
+    let found: Value = list(vec![("query", "JO@ACME".into()), ("status", "all".into())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 3);
+    let res = list(vec![("status", "bogus".into())]).await;
+    expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    // Customers never see the queue.
+    let token = app::auth::session::create(&app.db, &app.config, &user, "127.0.0.1", None)
+        .await
+        .unwrap();
+    let res = app
+        .call_with_cookie(
+            "admin/requests/list",
+            &[],
+            &format!("tenantry_session={token}"),
+        )
+        .await;
+    expect_error(res, StatusCode::FORBIDDEN, "forbidden").await;
 }
 
 const TOKEN: &str = "987654321:AAE-telegram-secret-value-xyz";

@@ -4,7 +4,9 @@
 //! of two staff approving at once exactly one wins.
 
 mod decide;
+mod queue;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
 pub use decide::*;
+pub use queue::*;

@@ -1,9 +1,10 @@
 //! Request rows: creation (secrets sealed before they are written) and the decision.
 
+use super::{QUEUE_PER_PAGE, QueueRow};
 use crate::{
     audit::{self, Event},
     auth::principal::UserPrincipal,
-    db::{Db, is_unique_violation, new_id, now_ms},
+    db::{Db, is_unique_violation, like_pattern, new_id, now_ms},
     error::AppError,
     instances::naming::{self, NameError},
     orgs::OrgKind,
@@ -255,4 +256,59 @@ pub async fn reject(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// One page of the admin queue (see `list_requests`) and the number of matches.
+pub async fn queue(
+    db: &Db,
+    status: &str,
+    query: &str,
+    page: u32,
+) -> Result<(Vec<QueueRow>, i64), AppError> {
+    let filter = "FROM instance_requests r JOIN organizations o ON o.id = r.organization_id
+         WHERE ($1 = '' OR r.status = $1)
+           AND ($2 = '' OR LOWER(o.display_name) LIKE $3 ESCAPE '\\'
+                OR LOWER(r.contact_name) LIKE $3 ESCAPE '\\' OR r.contact_email LIKE $3 ESCAPE '\\')";
+    let pattern = like_pattern(query);
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {filter}"))
+        .bind(status)
+        .bind(query)
+        .bind(&pattern)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    // Pending first only matters when every status is shown; within a status the index on
+    // (status, created_at) serves the order.
+    let order = if status.is_empty() {
+        "CASE WHEN r.status = 'pending' THEN 0 ELSE 1 END, r.created_at, r.id"
+    } else {
+        "r.created_at, r.id"
+    };
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(QUEUE_PER_PAGE);
+    let rows = sqlx::query(&format!(
+        "SELECT r.id, o.display_name, o.slug, r.contact_name, r.contact_email, r.instance_label,
+                r.status, r.created_at
+         {filter} ORDER BY {order} LIMIT {QUEUE_PER_PAGE} OFFSET {offset}"
+    ))
+    .bind(status)
+    .bind(query)
+    .bind(&pattern)
+    .fetch_all(db.pool())
+    .await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            Ok(QueueRow {
+                id: r.try_get("id")?,
+                organization: r.try_get("display_name")?,
+                org_slug: r.try_get("slug")?,
+                contact_name: r.try_get("contact_name")?,
+                contact_email: r.try_get("contact_email")?,
+                instance_label: r.try_get("instance_label")?,
+                status: r.try_get("status")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok((rows, total))
 }

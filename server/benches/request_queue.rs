@@ -1,0 +1,131 @@
+//! The admin queue over 100,000 instance requests on SQLite and PostgreSQL: prints median
+//! and p95 latency per page shape. A benchmark, not a test: it reports numbers and never
+//! fails on time. Run with `cargo bench -p server --bench request_queue`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use app::{db::Db, instances::requests::repo};
+use secrecy::SecretString;
+use std::time::{Duration, Instant};
+
+const ORGS: usize = 2_000;
+const REQUESTS: usize = 100_000;
+const RUNS: usize = 40;
+
+async fn seed(db: &Db) {
+    let mut tx = db.pool().begin().await.unwrap();
+    let mut orgs = Vec::with_capacity(ORGS);
+    for i in 0..ORGS {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
+             VALUES ($1, 'company', $2, $3, 'active', 0, 0)",
+        )
+        .bind(&id)
+        .bind(format!("bench-org-{i:05}"))
+        .bind(format!("Bench Company {i:05}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        orgs.push(id);
+    }
+    for i in 0..REQUESTS {
+        // One in ten is still pending; the rest were decided.
+        let status = match i % 10 {
+            0 => "pending",
+            1 => "rejected",
+            _ => "approved",
+        };
+        sqlx::query(
+            "INSERT INTO instance_requests (id, organization_id, status, agent_name, soul_md, agents_md,
+                packages, billing_street, billing_postal_code, billing_city, billing_country,
+                contact_name, contact_email, created_at, updated_at)
+             VALUES ($1, $2, $3, 'Agent', '', '', '[]', 'S', 'P', 'C', 'CH', $4, $5, $6, $6)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&orgs[i % ORGS])
+        .bind(status)
+        .bind(format!("Contact {i:06}"))
+        .bind(format!("contact{i:06}@bench.example"))
+        .bind(i as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+async fn measure(db: &Db, label: &str, status: &str, query: &str, page: u32) {
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let (rows, total) = repo::queue(db, status, query, page).await.unwrap();
+        times.push(start.elapsed());
+        assert!(total > 0 && !rows.is_empty(), "{label}");
+    }
+    times.sort();
+    println!(
+        "  {label:<44} median {:>7.2} ms   p95 {:>7.2} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.95)
+    );
+}
+
+async fn run(name: &str, db: Db) {
+    db.migrate().await.unwrap();
+    let start = Instant::now();
+    seed(&db).await;
+    println!(
+        "{name}: seeded {REQUESTS} requests of {ORGS} organizations in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    measure(&db, "pending, page 1", "pending", "", 1).await;
+    measure(&db, "pending, last page (200)", "pending", "", 200).await;
+    measure(&db, "all statuses, page 1 (pending first)", "", "", 1).await;
+    measure(&db, "all statuses, page 1000", "", "", 1000).await;
+    measure(
+        &db,
+        "pending, search \"company 01234\"",
+        "pending",
+        "company 01234",
+        1,
+    )
+    .await;
+    measure(&db, "all, search contact email", "", "contact012345@", 1).await;
+}
+
+#[tokio::main]
+async fn main() {
+    sqlx::any::install_default_drivers();
+    let dir =
+        std::env::temp_dir().join(format!("tenantry-bench-{}", uuid::Uuid::new_v4().simple()));
+    let url = SecretString::from(format!("sqlite://{}/bench.db", dir.display()));
+    run("SQLite", Db::connect(&url).await.unwrap()).await;
+    let _ = std::fs::remove_dir_all(dir);
+
+    let admin = std::env::var("TENANTRY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("tenantry_bench_{}", uuid::Uuid::new_v4().simple());
+    let Ok(pool) = sqlx::AnyPool::connect(&admin).await else {
+        println!("PostgreSQL: not reachable at {admin}, skipped");
+        return;
+    };
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    let db = Db::connect(&SecretString::from(format!("{base}/{name}")))
+        .await
+        .unwrap();
+    run("PostgreSQL", db.clone()).await;
+    db.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
