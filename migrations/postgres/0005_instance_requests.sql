@@ -29,6 +29,7 @@ CREATE TABLE instance_requests (
 );
 CREATE INDEX instance_requests_queue_idx ON instance_requests (status, created_at);
 CREATE INDEX instance_requests_org_idx ON instance_requests (organization_id, created_at);
+CREATE INDEX instance_requests_created_idx ON instance_requests (created_at);
 
 -- Package secrets, sealed (app::secrets) with organization, request and purpose bound.
 CREATE TABLE request_secrets (

@@ -89,9 +89,9 @@ async fn run(name: &str, db: Db) {
     measure(&db, "all statuses, page 1000", "", "", 1000).await;
     measure(
         &db,
-        "pending, search \"company 01234\"",
+        "pending, search \"company 01230\"",
         "pending",
-        "company 01234",
+        "company 01230",
         1,
     )
     .await;
