@@ -126,6 +126,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("platform/requests")
+                        view=instances::requests::page::RequestQueuePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("platform/audit")
                         view=audit::page::AuditLogPage
                         ssr=SsrMode::Async

@@ -106,6 +106,19 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
     assert_eq!(found["total"], 3);
     let res = list(vec![("status", "bogus".into())]).await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    // The page renders the same queue for staff, without script.
+    let html = reqwest::Client::new()
+        .get(app.url("/platform/requests?status=all"))
+        .header(reqwest::header::COOKIE, &operator)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html.matches("data-test=\"queue-row\"").count(), 3);
+    assert!(html.contains("Beta 100% AG"));
+    assert!(html.contains("data-test=\"approve\""));
     // Customers never see the queue.
     let token = app::auth::session::create(&app.db, &app.config, &user, "127.0.0.1", None)
         .await
@@ -118,6 +131,14 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
         )
         .await;
     expect_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+    let page = reqwest::Client::new()
+        .get(app.url("/platform/requests"))
+        .header(reqwest::header::COOKIE, format!("tenantry_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert!(!page.text().await.unwrap().contains("queue-row"));
 }
 
 const TOKEN: &str = "987654321:AAE-telegram-secret-value-xyz";

@@ -62,6 +62,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             .then(|| {
                                                 view! {
                                                     <A
+                                                        href="/platform/requests"
+                                                        attr:class="font-medium text-slate-700 hover:text-indigo-700"
+                                                    >
+                                                        {move || t.get().nav_requests}
+                                                    </A>
+                                                    <A
                                                         href="/platform/audit"
                                                         attr:class="font-medium text-slate-700 hover:text-indigo-700"
                                                     >

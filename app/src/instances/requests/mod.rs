@@ -4,6 +4,7 @@
 //! of two staff approving at once exactly one wins.
 
 mod decide;
+pub mod page;
 mod queue;
 #[cfg(feature = "ssr")]
 pub mod repo;

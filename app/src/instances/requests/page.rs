@@ -1,0 +1,276 @@
+//! `/platform/requests`: the admin queue for platform staff. Status filter and search are a
+//! GET form, paging is links, approve (optional note) and reject (required note) are plain
+//! forms per pending or rejected request; the server checks every rule again.
+
+use super::{ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, RejectRequest, list_requests};
+use crate::{
+    components::{
+        form::{FormError, Text, latest_error, tracked},
+        format::{date_time, encode_component},
+        load::{Loading, load_error},
+        pager::{Pager, page_count},
+        table::DataTable,
+    },
+    i18n::{Texts, fill, use_texts},
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The localized name of a request status.
+pub fn status_name(status: &str, t: &'static Texts) -> &'static str {
+    match status {
+        "pending" => t.request_status_pending,
+        "approved" => t.request_status_approved,
+        "provisioning" => t.request_status_provisioning,
+        "active" => t.request_status_active,
+        "rejected" => t.request_status_rejected,
+        _ => t.request_status_deleted,
+    }
+}
+
+#[component]
+pub fn RequestQueuePage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let q = move |key: &str| query.read().get(key).unwrap_or_default();
+    let approve = ServerAction::<ApproveRequest>::new();
+    let reject = ServerAction::<RejectRequest>::new();
+    let page = Resource::new(
+        move || {
+            (
+                q("status"),
+                q("q"),
+                q("page"),
+                approve.version().get(),
+                reject.version().get(),
+            )
+        },
+        |(status, search, page, _, _)| {
+            list_requests(
+                (!status.is_empty()).then_some(status),
+                Some(search),
+                page.parse().ok(),
+            )
+        },
+    );
+    let error = latest_error(vec![tracked(approve), tracked(reject)]);
+    let approved = Signal::derive(move || approve.value().get().and_then(Result::ok));
+    view! {
+        <h1 class="text-3xl font-bold tracking-tight">{move || t.get().queue_title}</h1>
+        <div class="mt-4 space-y-2">
+            <FormError error />
+            {move || {
+                approved
+                    .get()
+                    .map(|name| {
+                        view! {
+                            <p
+                                role="status"
+                                data-test="approved"
+                                class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800"
+                            >
+                                {fill(t.get().approved_as, "name", &name)}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(err) => load_error(err),
+                    Ok(page) => view! { <QueueView page approve reject /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueView(
+    page: QueuePage,
+    approve: ServerAction<ApproveRequest>,
+    reject: ServerAction<RejectRequest>,
+) -> impl IntoView {
+    let t = use_texts();
+    let total = page.total.to_string();
+    let (status, search) = (page.status.clone(), page.query.clone());
+    let href = {
+        let (status, search) = (status.clone(), search.clone());
+        move |n: u32| {
+            format!(
+                "/platform/requests?status={}&q={}&page={n}",
+                encode_component(&status),
+                encode_component(&search)
+            )
+        }
+    };
+    let columns: Vec<Text> = vec![
+        |t| t.col_requested,
+        |t| t.col_organization,
+        |t| t.col_contact,
+        |t| t.col_status,
+        |t| t.col_actions,
+    ];
+    let empty = page.rows.is_empty();
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|row| view! { <QueueRowView row approve reject /> })
+        .collect_view();
+    let statuses = [
+        "pending",
+        "all",
+        "approved",
+        "provisioning",
+        "active",
+        "rejected",
+        "deleted",
+    ];
+    view! {
+        <form
+            method="get"
+            action="/platform/requests"
+            class="mt-4 flex flex-wrap items-end gap-3"
+            role="search"
+        >
+            <div class="space-y-1">
+                <label for="queue-status" class="block text-sm font-medium text-slate-700">
+                    {move || t.get().queue_status}
+                </label>
+                <select
+                    id="queue-status"
+                    name="status"
+                    class="rounded-md border border-slate-300 bg-white px-3 py-2"
+                >
+                    {statuses
+                        .into_iter()
+                        .map(|s| {
+                            let selected = s == status;
+                            view! {
+                                <option value=s selected=selected>
+                                    {move || {
+                                        if s == "all" {
+                                            t.get().queue_all
+                                        } else {
+                                            status_name(s, t.get())
+                                        }
+                                    }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="min-w-64 flex-1 space-y-1">
+                <label for="queue-q" class="block text-sm font-medium text-slate-700">
+                    {move || t.get().queue_search}
+                </label>
+                <input
+                    id="queue-q"
+                    name="q"
+                    type="search"
+                    value=search
+                    class="w-full rounded-md border border-slate-300 bg-white px-3 py-2"
+                />
+            </div>
+            <button
+                type="submit"
+                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+            >
+                {move || t.get().search}
+            </button>
+        </form>
+        <p class="mt-4 text-sm text-slate-600" data-test="queue-total">
+            {move || fill(t.get().queue_lead, "total", &total)}
+        </p>
+        {if empty {
+            view! { <p class="mt-4 text-slate-600">{move || t.get().queue_empty}</p> }.into_any()
+        } else {
+            view! {
+                <DataTable test="queue-table" columns>
+                    {rows}
+                </DataTable>
+                <Pager current=page.page pages=page_count(page.total, QUEUE_PER_PAGE) href />
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+fn QueueRowView(
+    row: QueueRow,
+    approve: ServerAction<ApproveRequest>,
+    reject: ServerAction<RejectRequest>,
+) -> impl IntoView {
+    let t = use_texts();
+    let status = row.status.clone();
+    let decidable = status == "pending" || status == "rejected";
+    let label = row.instance_label.clone();
+    let actions = decidable.then(|| {
+        let (id, id2) = (row.id.clone(), row.id.clone());
+        let rejectable = status == "pending";
+        view! {
+            <div class="flex flex-col gap-2">
+                <ActionForm action=approve attr:class="flex gap-2">
+                    <input type="hidden" name="id" value=id />
+                    <input
+                        name="note"
+                        aria-label=move || t.get().note_optional
+                        placeholder=move || t.get().note_optional
+                        class="w-48 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                    />
+                    <button
+                        type="submit"
+                        data-test="approve"
+                        class="rounded-md bg-emerald-600 px-3 py-1 text-sm font-semibold text-white hover:bg-emerald-500"
+                    >
+                        {move || t.get().approve}
+                    </button>
+                </ActionForm>
+                {rejectable
+                    .then(|| {
+                        view! {
+                            <ActionForm action=reject attr:class="flex gap-2">
+                                <input type="hidden" name="id" value=id2 />
+                                <input
+                                    name="note"
+                                    required=true
+                                    aria-label=move || t.get().note_required
+                                    placeholder=move || t.get().note_required
+                                    class="w-48 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                                />
+                                <button
+                                    type="submit"
+                                    data-test="reject"
+                                    class="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50"
+                                >
+                                    {move || t.get().reject}
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+            </div>
+        }
+    });
+    view! {
+        <tr data-test="queue-row">
+            <td class="px-4 py-3 text-sm whitespace-nowrap text-slate-600">
+                {date_time(row.created_at)}
+            </td>
+            <td class="px-4 py-3 text-sm">
+                <span class="font-medium">{row.organization}</span>
+                {label.map(|l| view! { <span class="block text-xs text-slate-500">{l}</span> })}
+            </td>
+            <td class="px-4 py-3 text-sm">
+                {row.contact_name}
+                <span class="block text-xs text-slate-500">{row.contact_email}</span>
+            </td>
+            <td class="px-4 py-3 text-sm" data-test="queue-status">
+                {move || status_name(&status, t.get())}
+            </td>
+            <td class="px-4 py-3">{actions}</td>
+        </tr>
+    }
+}
