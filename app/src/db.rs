@@ -167,13 +167,17 @@ pub fn is_unique_violation(err: &sqlx::Error, table: &str, column: &str) -> bool
     db_err.constraint() == Some(pg_name.as_str()) || db_err.message().contains(&sqlite_name)
 }
 
-/// `%query%` for `LIKE ... ESCAPE '\\'`, with the pattern characters in `query` taken literally.
-pub fn like_pattern(query: &str) -> String {
-    let escaped = query
+/// `query` with the LIKE pattern characters escaped (for `LIKE ... ESCAPE '\'`).
+pub fn like_escape(query: &str) -> String {
+    query
         .replace('\\', "\\\\")
         .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+        .replace('_', "\\_")
+}
+
+/// `%query%` for `LIKE ... ESCAPE '\'`, with the pattern characters in `query` taken literally.
+pub fn like_pattern(query: &str) -> String {
+    format!("%{}%", like_escape(query))
 }
 
 #[cfg(test)]

@@ -20,15 +20,8 @@ pub const MAX_ROWS: u32 = 100_000;
 pub async fn export_csv(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    Query(filter): Query<ExportQuery>,
+    Query(filter): Query<AuditFilter>,
 ) -> Response {
-    let filter = AuditFilter {
-        org: filter.org.unwrap_or_default(),
-        actor: filter.actor.unwrap_or_default(),
-        action: filter.action.unwrap_or_default(),
-        from: filter.from.unwrap_or_default(),
-        to: filter.to.unwrap_or_default(),
-    };
     let result = async {
         let scope = query::scope(&ctx.principal, &state.db, &filter.org).await?;
         let criteria = query::Criteria::parse(&filter, scope.org_id)?;
@@ -57,16 +50,6 @@ pub async fn export_csv(
         }
         Err(err) => err_response(err),
     }
-}
-
-/// The query string of the export (all optional).
-#[derive(Debug, serde::Deserialize)]
-pub struct ExportQuery {
-    org: Option<String>,
-    actor: Option<String>,
-    action: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
 }
 
 /// RFC 4180 CSV with a header line.

@@ -38,8 +38,9 @@ pub struct AuditRow {
     pub detail: Option<String>,
 }
 
-/// The filters of a log view; empty strings mean "any".
+/// The filters of a log view (and the export's query string); empty or missing means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AuditFilter {
     /// Organization slug; empty for every organization (platform staff only).
     pub org: String,

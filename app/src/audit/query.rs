@@ -4,7 +4,7 @@ use super::{AuditFilter, AuditRow, PER_PAGE};
 use crate::{
     auth::principal::Principal,
     components::format::parse_date,
-    db::{Db, like_pattern},
+    db::{Db, like_escape, like_pattern},
     error::{AppError, FieldError, Problem},
     orgs::Role,
 };
@@ -99,13 +99,7 @@ fn bind<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     c: &'q Criteria,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let action_prefix = format!(
-        "{}%",
-        c.action
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let action_prefix = format!("{}%", like_escape(&c.action));
     query
         .bind(&c.org_id)
         .bind(&c.actor)

@@ -6,7 +6,7 @@ use super::{
     oidc::{IssuerButtons, oidc_issuers},
 };
 use crate::{
-    components::form::{Card, Field, FormError, LanguageOptions, SubmitButton, action_error},
+    components::form::{Card, Field, FormError, LanguageSelect, SubmitButton, action_error},
     i18n::use_texts,
     use_session,
 };
@@ -111,18 +111,7 @@ pub fn RegisterPage() -> impl IntoView {
                     hint=|t| t.password_hint
                     error
                 />
-                <div class="space-y-1">
-                    <label for="language" class="block text-sm font-medium text-slate-700">
-                        {move || t.get().preferred_language}
-                    </label>
-                    <select
-                        id="language"
-                        name="language"
-                        class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
-                    >
-                        <LanguageOptions />
-                    </select>
-                </div>
+                <LanguageSelect id="language" label=|t| t.preferred_language />
                 <SubmitButton label=|t| t.register_submit pending />
                 <p class="text-center text-sm text-slate-600">
                     {move || t.get().have_account} " "

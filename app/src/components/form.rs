@@ -169,6 +169,26 @@ pub fn LanguageOptions() -> impl IntoView {
         .collect_view()
 }
 
+/// A labelled `<select name="language">` of every language, the current one selected.
+#[component]
+pub fn LanguageSelect(id: &'static str, label: Text) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="space-y-1">
+            <label for=id class="block text-sm font-medium text-slate-700">
+                {move || label(t.get())}
+            </label>
+            <select
+                id=id
+                name="language"
+                class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
+            >
+                <LanguageOptions />
+            </select>
+        </div>
+    }
+}
+
 /// The error of whichever action finished last, for pages with several forms sharing one
 /// alert. Each entry is an action's version and its error. In the browser the most recently
 /// completed action wins; on the server (a plain form post that came back with an error)

@@ -31,8 +31,9 @@ use axum::{
 };
 use http::header::SET_COOKIE;
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
     core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
     reqwest,
 };
@@ -201,6 +202,35 @@ async fn metadata(
     Ok(meta)
 }
 
+/// A client built from the issuer's discovery document (endpoints and keys).
+type DiscoveredClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// The client for `issuer`, with its secret and this portal's redirect address.
+async fn client(
+    state: &AppState,
+    issuer: &OidcIssuerConfig,
+    id: &str,
+    http: &reqwest::Client,
+) -> Result<DiscoveredClient, AppError> {
+    let meta = metadata(issuer, http).await?;
+    let secret = issuer
+        .client_secret()
+        .map_err(|e| AppError::internal("OIDC client secret", e))?;
+    Ok(CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(issuer.client_id.clone()),
+        secret.map(|s| ClientSecret::new(s.expose_secret().to_owned())),
+    )
+    .set_redirect_uri(redirect_url(state, id)?))
+}
+
 fn redirect_url(state: &AppState, id: &str) -> Result<RedirectUrl, AppError> {
     RedirectUrl::new(format!("{}/auth/oidc/{id}/callback", state.config.origin()))
         .map_err(|e| AppError::internal("OIDC redirect URL", e))
@@ -213,16 +243,7 @@ async fn begin(
 ) -> Result<(String, String), AppError> {
     let issuer = issuer(state, id)?;
     let http = http_client()?;
-    let meta = metadata(issuer, &http).await?;
-    let secret = issuer
-        .client_secret()
-        .map_err(|e| AppError::internal("OIDC client secret", e))?;
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(issuer.client_id.clone()),
-        secret.map(|s| ClientSecret::new(s.expose_secret().to_owned())),
-    )
-    .set_redirect_uri(redirect_url(state, id)?);
+    let client = client(state, issuer, id, &http).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client.authorize_url(
         CoreAuthenticationFlow::AuthorizationCode,
@@ -359,16 +380,7 @@ async fn verify(
     login: &PendingLogin,
 ) -> Result<Identity, AppError> {
     let http = http_client()?;
-    let meta = metadata(issuer, &http).await?;
-    let secret = issuer
-        .client_secret()
-        .map_err(|e| AppError::internal("OIDC client secret", e))?;
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(issuer.client_id.clone()),
-        secret.map(|s| ClientSecret::new(s.expose_secret().to_owned())),
-    )
-    .set_redirect_uri(redirect_url(state, id)?);
+    let client = client(state, issuer, id, &http).await?;
     let request = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| AppError::internal("OIDC token endpoint", e))?;

@@ -7,7 +7,7 @@ use super::{AcceptInvitation, AcceptInvitationNew, InvitationPreview, preview_in
 use crate::{
     auth::pages::refetch_session_on_success,
     components::{
-        form::{Field, FormError, LanguageOptions, SubmitButton, action_error},
+        form::{Field, FormError, LanguageSelect, SubmitButton, action_error},
         format::encode_component,
         load::{Loading, load_error},
     },
@@ -162,18 +162,7 @@ fn CreateAccountForm(token: String, email: String) -> impl IntoView {
                 hint=|t| t.password_hint
                 error
             />
-            <div class="space-y-1">
-                <label for="language" class="block text-sm font-medium text-slate-700">
-                    {move || t.get().preferred_language}
-                </label>
-                <select
-                    id="language"
-                    name="language"
-                    class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
-                >
-                    <LanguageOptions />
-                </select>
-            </div>
+            <LanguageSelect id="language" label=|t| t.preferred_language />
             <SubmitButton label=|t| t.accept_create_submit pending />
         </ActionForm>
     }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::{
     components::{
-        form::{Field, FormError, LanguageOptions, Text, latest_error, tracked},
+        form::{Field, FormError, LanguageSelect, Text, latest_error, tracked},
         format::date,
         load::{Loading, load_error},
         table::DataTable,
@@ -125,21 +125,10 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                                                     .collect_view()}
                                             </select>
                                         </div>
-                                        <div class="space-y-1">
-                                            <label
-                                                for="invite-language"
-                                                class="block text-sm font-medium text-slate-700"
-                                            >
-                                                {move || t.get().invite_language}
-                                            </label>
-                                            <select
-                                                id="invite-language"
-                                                name="language"
-                                                class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
-                                            >
-                                                <LanguageOptions />
-                                            </select>
-                                        </div>
+                                        <LanguageSelect
+                                            id="invite-language"
+                                            label=|t| t.invite_language
+                                        />
                                         <button
                                             type="submit"
                                             data-test="invite-submit"
