@@ -4,8 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use app::{db::Db, platform::users::repo};
-use secrecy::SecretString;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::report;
+
+mod support;
 
 const USERS: usize = 10_000;
 const RUNS: usize = 60;
@@ -28,11 +30,6 @@ async fn seed(db: &Db) {
     tx.commit().await.unwrap();
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
-
 async fn measure(db: &Db, label: &str, query: &str, page: u32) {
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
@@ -41,12 +38,7 @@ async fn measure(db: &Db, label: &str, query: &str, page: u32) {
         times.push(start.elapsed());
         assert!(result.total > 0);
     }
-    times.sort();
-    println!(
-        "  {label:<34} median {:>7.2} ms   p95 {:>7.2} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.95)
-    );
+    report(label, times);
 }
 
 async fn run(name: &str, db: Db) {
@@ -66,32 +58,5 @@ async fn run(name: &str, db: Db) {
 
 #[tokio::main]
 async fn main() {
-    sqlx::any::install_default_drivers();
-    let dir =
-        std::env::temp_dir().join(format!("tenantry-bench-{}", uuid::Uuid::new_v4().simple()));
-    let url = SecretString::from(format!("sqlite://{}/bench.db", dir.display()));
-    run("SQLite", Db::connect(&url).await.unwrap()).await;
-    let _ = std::fs::remove_dir_all(dir);
-
-    let admin = std::env::var("TENANTRY_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("tenantry_bench_{}", uuid::Uuid::new_v4().simple());
-    let Ok(pool) = sqlx::AnyPool::connect(&admin).await else {
-        println!("PostgreSQL: not reachable at {admin}, skipped");
-        return;
-    };
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pool)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    let db = Db::connect(&SecretString::from(format!("{base}/{name}")))
-        .await
-        .unwrap();
-    run("PostgreSQL", db.clone()).await;
-    db.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&pool)
-        .await
-        .unwrap();
+    support::on_both_backends(run).await;
 }

@@ -37,15 +37,7 @@ async fn keys_generate_status_and_rotate(app: &TestApp) {
     assert_ne!(old.fingerprint(), new.fingerprint());
 
     // Something sealed under the old KEK.
-    let org = uuid::Uuid::new_v4().to_string();
-    sqlx::query(
-        "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
-         VALUES ($1, 'company', 'keys-co', 'Keys Co', 'active', 0, 0)",
-    )
-    .bind(&org)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    let org = app.insert_org("company", "Keys Co").await;
     let binding = Binding {
         organization_id: &org,
         request_id: "r1",

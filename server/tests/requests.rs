@@ -144,7 +144,6 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
 const TOKEN: &str = "987654321:AAE-telegram-secret-value-xyz";
 
 async fn org(app: &TestApp, kind: &str, name: &str) -> (String, String) {
-    let id = uuid::Uuid::new_v4().to_string();
     let user = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, created_at, updated_at)
@@ -155,18 +154,7 @@ async fn org(app: &TestApp, kind: &str, name: &str) -> (String, String) {
     .execute(app.db.pool())
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'active', 0, 0)",
-    )
-    .bind(&id)
-    .bind(kind)
-    .bind(format!("o-{}", &id[..8]))
-    .bind(name)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    (id, user)
+    (app.insert_org(kind, name).await, user)
 }
 
 fn request(

@@ -27,18 +27,7 @@ fn ring(current: Kek, previous: Vec<Kek>) -> Keyring {
 }
 
 async fn org(app: &TestApp, name: &str) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
-    sqlx::query(
-        "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
-         VALUES ($1, 'company', $2, $3, 'active', 0, 0)",
-    )
-    .bind(&id)
-    .bind(format!("o-{}", &id[..8]))
-    .bind(name)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    id
+    app.insert_org("company", name).await
 }
 
 fn bind<'a>(org: &'a str, request: &'a str, purpose: &'a str) -> Binding<'a> {

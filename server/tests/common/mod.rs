@@ -304,6 +304,24 @@ impl TestApp {
         (id, format!("tenantry_session={token}"))
     }
 
+    /// Inserts an active organization of `kind` named `name` (slug `o-` + 8 hex digits)
+    /// and returns its id.
+    pub async fn insert_org(&self, kind: &str, name: &str) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'active', 0, 0)",
+        )
+        .bind(&id)
+        .bind(kind)
+        .bind(format!("o-{}", &id[..8]))
+        .bind(name)
+        .execute(self.db.pool())
+        .await
+        .expect("insert organization");
+        id
+    }
+
     /// Drops the database or deletes the SQLite directory.
     pub async fn finish(self) {
         self.db.close().await;

@@ -1,0 +1,59 @@
+//! Shared by the benchmarks: a fresh SQLite and a fresh PostgreSQL database to run on, and
+//! the latency summary they print.
+
+use app::db::Db;
+use secrecy::SecretString;
+use std::{future::Future, time::Duration};
+
+/// The `p` quantile of sorted durations, in milliseconds.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+/// One line: median and p95 of `times` (sorted here).
+pub fn report(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    println!(
+        "  {label:<44} median {:>7.2} ms   p95 {:>7.2} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.95)
+    );
+}
+
+/// Runs `bench` on a new SQLite database, then on a new PostgreSQL database
+/// (`TENANTRY_TEST_PG_URL`, skipped when unreachable); both are removed afterwards.
+pub async fn on_both_backends<F, Fut>(bench: F)
+where
+    F: Fn(&'static str, Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    sqlx::any::install_default_drivers();
+    let dir =
+        std::env::temp_dir().join(format!("tenantry-bench-{}", uuid::Uuid::new_v4().simple()));
+    let url = SecretString::from(format!("sqlite://{}/bench.db", dir.display()));
+    bench("SQLite", Db::connect(&url).await.unwrap()).await;
+    let _ = std::fs::remove_dir_all(dir);
+
+    let admin = std::env::var("TENANTRY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("tenantry_bench_{}", uuid::Uuid::new_v4().simple());
+    let Ok(pool) = sqlx::AnyPool::connect(&admin).await else {
+        println!("PostgreSQL: not reachable at {admin}, skipped");
+        return;
+    };
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    let db = Db::connect(&SecretString::from(format!("{base}/{name}")))
+        .await
+        .unwrap();
+    bench("PostgreSQL", db.clone()).await;
+    db.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
