@@ -41,6 +41,9 @@ pub struct Config {
     pub public_mail_domains: Vec<String>,
     pub smtp: SmtpConfig,
     pub invitations: InvitationConfig,
+    pub notifications: NotificationConfig,
+    /// How often an open dashboard's live stream looks for changes, in milliseconds.
+    pub live_poll_ms: u64,
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
     pub secrets: SecretsConfig,
@@ -98,6 +101,18 @@ pub enum SmtpTls {
 pub struct InvitationConfig {
     /// Days an invitation link stays valid.
     pub expiry_days: u32,
+}
+
+/// Notification emails (new requests, decisions): delivered from the outbox and retried.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationConfig {
+    /// Seconds between delivery rounds (a new email wakes the worker at once).
+    pub poll_seconds: u64,
+    /// Delay before the first retry; it doubles per failure, at most an hour.
+    pub retry_base_seconds: u64,
+    /// Attempts before an email is marked failed.
+    pub max_attempts: u32,
 }
 
 /// One OpenID Connect issuer.
@@ -178,6 +193,8 @@ struct Defaults {
     public_mail_domains: Vec<&'static str>,
     smtp: SmtpDefaults,
     invitations: InvitationConfig,
+    notifications: NotificationConfig,
+    live_poll_ms: u64,
     oidc: Vec<String>,
     secrets: SecretsDefaults,
 }
@@ -270,6 +287,12 @@ fn defaults() -> Defaults {
             timeout_seconds: 10,
         },
         invitations: InvitationConfig { expiry_days: 7 },
+        notifications: NotificationConfig {
+            poll_seconds: 5,
+            retry_base_seconds: 30,
+            max_attempts: 8,
+        },
+        live_poll_ms: 1500,
         oidc: Vec::new(),
         secrets: SecretsDefaults {
             previous_kek_files: Vec::new(),
@@ -433,6 +456,18 @@ impl Config {
         }
         if !(1..=90).contains(&self.invitations.expiry_days) {
             return invalid("invitations.expiry_days", "must be between 1 and 90");
+        }
+        if self.notifications.poll_seconds == 0 || self.notifications.poll_seconds > 3600 {
+            return invalid("notifications.poll_seconds", "must be between 1 and 3600");
+        }
+        if self.notifications.retry_base_seconds == 0 {
+            return invalid("notifications.retry_base_seconds", "must be greater than 0");
+        }
+        if self.notifications.max_attempts == 0 {
+            return invalid("notifications.max_attempts", "must be greater than 0");
+        }
+        if !(100..=60_000).contains(&self.live_poll_ms) {
+            return invalid("live_poll_ms", "must be between 100 and 60000");
         }
         if self.secrets.kek.is_some() && self.secrets.kek_file.is_some() {
             return invalid(

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .route("/audit/export.csv", get(app::audit::export::export_csv))
+        .route("/events", get(app::instances::live::events))
         .route("/auth/oidc/{id}/start", get(app::auth::oidc::flow::start))
         .route(
             "/auth/oidc/{id}/callback",
@@ -85,11 +86,16 @@ pub fn router(state: AppState) -> Router {
 /// Builds the state: database (migrated), config and Leptos options.
 pub async fn state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
     let db = open_db(&config).await?;
-    Ok(AppState {
-        leptos_options,
-        db,
-        config: Arc::new(config),
-    })
+    Ok(AppState::new(leptos_options, db, Arc::new(config)))
+}
+
+/// Starts the background work of a serving process: the notification outbox worker.
+pub fn start_workers(state: &AppState) {
+    tokio::spawn(app::mail::outbox::run(
+        state.db.clone(),
+        state.config.clone(),
+        state.outbox.clone(),
+    ));
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.

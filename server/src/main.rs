@@ -173,6 +173,7 @@ async fn serve(config: Config) -> Result<(), CliError> {
     let options = server::leptos_options()?;
     let addr = config.listen.unwrap_or(options.site_addr);
     let state = server::state(config, options).await?;
+    server::start_workers(&state);
     if !users::has_platform_admin(&state.db).await? {
         let exe = std::env::current_exe()
             .map(|p| p.display().to_string())

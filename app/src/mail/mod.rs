@@ -2,6 +2,7 @@
 //! (lettre). Callers record the outcome where the person who triggered the email can see
 //! it; a failed delivery never undoes the change that asked for it.
 
+pub mod outbox;
 mod templates;
 
 pub use templates::*;

@@ -69,9 +69,63 @@ pub fn invitation(lang: Lang, mail: &InvitationMail<'_>) -> Email {
     }
 }
 
+/// A short notification: a subject, paragraphs (plain text, escaped for HTML) and an
+/// optional button. Notes typed by people go in as their own paragraph.
+pub fn notice(
+    lang: Lang,
+    to: &str,
+    subject: String,
+    paragraphs: &[String],
+    action: Option<(&str, &str)>,
+) -> Email {
+    let mut text = paragraphs.join("\n\n");
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif;color:#0f172a\">",
+        lang.code()
+    );
+    for paragraph in paragraphs {
+        html.push_str("<p style=\"white-space:pre-line\">");
+        html.push_str(&escape_html(paragraph));
+        html.push_str("</p>");
+    }
+    if let Some((label, link)) = action {
+        text.push_str(&format!("\n\n{label}:\n{link}"));
+        html.push_str(&format!(
+            "<p><a href=\"{link}\" style=\"display:inline-block;background:#4338ca;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none\">{label}</a></p>\
+             <p style=\"font-size:12px;color:#64748b\">{link}</p>",
+            link = escape_html(link),
+            label = escape_html(label),
+        ));
+    }
+    text.push('\n');
+    html.push_str("</body></html>");
+    Email {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notices_escape_what_people_typed() {
+        let email = notice(
+            Lang::De,
+            "a@b.example",
+            "Betreff".into(),
+            &["Hallo <b>".into(), "Zeile 1\nZeile 2".into()],
+            Some(("Öffnen", "https://p.example/x?a=1&b=2")),
+        );
+        assert!(email.text.contains("Hallo <b>\n\nZeile 1\nZeile 2"));
+        assert!(email.text.contains("https://p.example/x?a=1&b=2"));
+        assert!(email.html.contains("Hallo &lt;b&gt;"));
+        assert!(email.html.contains("lang=\"de\""));
+        assert!(email.html.contains("https://p.example/x?a=1&amp;b=2"));
+    }
 
     #[test]
     fn every_language_names_the_organization_and_carries_the_link() {

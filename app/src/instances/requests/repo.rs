@@ -53,6 +53,7 @@ pub async fn create(
     keyring: Option<&Keyring>,
     request: &NewRequest,
     client_addr: &str,
+    origin: &str,
 ) -> Result<String, AppError> {
     let id = new_id();
     let mut sealed = Vec::with_capacity(request.secrets.len());
@@ -117,18 +118,21 @@ pub async fn create(
             .target(&id),
     )
     .await?;
+    super::notify::new_request(&mut tx, &id, origin).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Marks the request approved and creates its instance and provisioning job.
+/// Marks the request approved, creates its instance and provisioning job and queues the
+/// requester's email. Returns the instance name and the organization id.
 pub async fn approve(
     db: &Db,
     request_id: &str,
     staff: &UserPrincipal,
     note: Option<&str>,
     client_addr: &str,
-) -> Result<String, AppError> {
+    origin: &str,
+) -> Result<(String, String), AppError> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
     // The decision first: of two concurrent approvals only one finds the request undecided
@@ -211,18 +215,21 @@ pub async fn approve(
         )
         .await?;
     }
+    super::notify::decision(&mut tx, request_id, Some(&name), note, origin).await?;
     tx.commit().await?;
-    Ok(name)
+    Ok((name, org_id))
 }
 
-/// Rejects a pending request with the staff's note.
+/// Rejects a pending request with the staff's note and queues the requester's email.
+/// Returns the organization id.
 pub async fn reject(
     db: &Db,
     request_id: &str,
     staff: &UserPrincipal,
     note: &str,
     client_addr: &str,
-) -> Result<(), AppError> {
+    origin: &str,
+) -> Result<String, AppError> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
     let decided = sqlx::query(
@@ -254,8 +261,9 @@ pub async fn reject(
             .target(request_id),
     )
     .await?;
+    super::notify::decision(&mut tx, request_id, None, Some(note), origin).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(org)
 }
 
 /// One page of the admin queue (see `list_requests`) and the number of matches.

@@ -1,0 +1,192 @@
+//! The notification outbox. Emails are rendered and written in the same transaction as the
+//! change they report ([`enqueue`]), so the change never waits on the mail server and an
+//! email is never lost when the relay is down. A worker ([`run`]) delivers due emails and
+//! retries failures with exponential backoff until `notifications.max_attempts`; every
+//! attempt's outcome stays on the row.
+//!
+//! Several portal processes may run workers against one database: a worker first claims a
+//! row with a conditional update, so each email goes out once.
+
+use super::{Email, send};
+use crate::{
+    config::{Config, NotificationConfig},
+    db::{Db, new_id, now_ms},
+};
+use sqlx::{Any, Executor, Row};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Notify;
+
+/// How long a worker may hold a claimed email before another may take it.
+const CLAIM_MS: i64 = 5 * 60 * 1000;
+
+/// Adds `email` to the outbox, on a pool or inside the caller's transaction.
+pub async fn enqueue<'e, E>(
+    executor: E,
+    kind: &str,
+    subject_id: Option<&str>,
+    email: &Email,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO mail_outbox (id, kind, subject_id, to_email, subject, body_text, body_html,
+                                  status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8)",
+    )
+    .bind(new_id())
+    .bind(kind)
+    .bind(subject_id)
+    .bind(&email.to)
+    .bind(&email.subject)
+    .bind(&email.text)
+    .bind(&email.html)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// The delay after `failures` failed attempts: the base after the first, doubled after
+/// each further one, at most an hour.
+pub fn backoff_ms(config: &NotificationConfig, failures: i64) -> i64 {
+    let base = i64::try_from(config.retry_base_seconds)
+        .unwrap_or(3600)
+        .saturating_mul(1000);
+    let exponent = u32::try_from((failures - 1).clamp(0, 20)).unwrap_or(20);
+    base.saturating_mul(1_i64 << exponent).min(3_600_000)
+}
+
+/// What one delivery round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Delivers every due email once; failures are recorded and scheduled again.
+pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error> {
+    let now = now_ms();
+    let due = sqlx::query(
+        "SELECT id FROM mail_outbox
+         WHERE status = 'pending' AND next_attempt_at <= $1
+               AND (claimed_until IS NULL OR claimed_until < $1)
+         ORDER BY next_attempt_at LIMIT 50",
+    )
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    let mut round = Round::default();
+    for row in due {
+        let id: String = row.try_get("id")?;
+        let claimed = sqlx::query(
+            "UPDATE mail_outbox SET claimed_until = $1
+             WHERE id = $2 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)",
+        )
+        .bind(now + CLAIM_MS)
+        .bind(&id)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        let row = sqlx::query(
+            "SELECT to_email, subject, body_text, body_html, attempts FROM mail_outbox WHERE id = $1",
+        )
+        .bind(&id)
+        .fetch_one(db.pool())
+        .await?;
+        let email = Email {
+            to: row.try_get("to_email")?,
+            subject: row.try_get("subject")?,
+            text: row.try_get("body_text")?,
+            html: row.try_get("body_html")?,
+        };
+        let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
+        match send(&config.smtp, &email).await {
+            Ok(()) => {
+                sqlx::query(
+                    "UPDATE mail_outbox SET status = 'sent', attempts = $1, sent_at = $2,
+                            claimed_until = NULL, last_error = NULL
+                     WHERE id = $3",
+                )
+                .bind(attempts)
+                .bind(now_ms())
+                .bind(&id)
+                .execute(db.pool())
+                .await?;
+                round.sent += 1;
+            }
+            Err(err) => {
+                let give_up = attempts >= i64::from(config.notifications.max_attempts);
+                tracing::warn!(
+                    outbox_id = %id,
+                    attempts,
+                    give_up,
+                    "notification email not delivered: {}",
+                    err.for_record()
+                );
+                sqlx::query(
+                    "UPDATE mail_outbox SET status = $1, attempts = $2, next_attempt_at = $3,
+                            claimed_until = NULL, last_error = $4
+                     WHERE id = $5",
+                )
+                .bind(if give_up { "failed" } else { "pending" })
+                .bind(attempts)
+                .bind(now_ms() + backoff_ms(&config.notifications, attempts))
+                .bind(err.for_record())
+                .bind(&id)
+                .execute(db.pool())
+                .await?;
+                round.failed += 1;
+            }
+        }
+    }
+    Ok(round)
+}
+
+/// Wakes the worker early (after an email was enqueued) instead of at its next poll.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<Notify>);
+
+impl Waker {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The delivery loop: a round every `notifications.poll_seconds`, or sooner when woken.
+pub async fn run(db: Db, config: Arc<Config>, waker: Waker) {
+    let poll = Duration::from_secs(config.notifications.poll_seconds.max(1));
+    loop {
+        if let Err(err) = deliver_due(&db, &config).await {
+            tracing::error!("notification outbox: {err}");
+        }
+        tokio::select! {
+            () = waker.0.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let config = NotificationConfig {
+            poll_seconds: 5,
+            retry_base_seconds: 30,
+            max_attempts: 8,
+        };
+        assert_eq!(backoff_ms(&config, 1), 30_000);
+        assert_eq!(backoff_ms(&config, 2), 60_000);
+        assert_eq!(backoff_ms(&config, 4), 240_000);
+        assert_eq!(backoff_ms(&config, 7), 1_920_000);
+        assert_eq!(backoff_ms(&config, 8), 3_600_000);
+        assert_eq!(backoff_ms(&config, 1_000), 3_600_000);
+    }
+}
