@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -26,6 +27,9 @@ const portalConfig = path.join(tmp, 'portal.toml');
 fs.writeFileSync(
   portalConfig,
   [
+    // Live updates and notification emails without long waits.
+    'live_poll_ms = 500',
+    '',
     '[smtp]',
     'host = "127.0.0.1"',
     `port = ${smtpPort}`,
@@ -38,6 +42,12 @@ fs.writeFileSync(
     `issuer_url = "http://127.0.0.1:${oidcPort}"`,
     'client_id = "tenantry"',
     `client_secret_file = ${JSON.stringify(secretFile)}`,
+    '',
+    '[notifications]',
+    'poll_seconds = 1',
+    '',
+    '[secrets]',
+    `kek = "${crypto.randomBytes(32).toString('base64')}"`,
     '',
   ].join('\n'),
 );

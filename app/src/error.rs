@@ -20,6 +20,8 @@ pub enum Problem {
     InvalidCharacters,
     InvalidSlug,
     InvalidDate,
+    InvalidHost,
+    InvalidPort,
 }
 
 /// A validation problem tied to a named form field.
@@ -233,6 +235,8 @@ impl Problem {
             Self::InvalidCharacters => t.problem_invalid_characters.to_owned(),
             Self::InvalidSlug => t.problem_invalid_slug.to_owned(),
             Self::InvalidDate => t.problem_invalid_date.to_owned(),
+            Self::InvalidHost => t.problem_invalid_host.to_owned(),
+            Self::InvalidPort => t.problem_invalid_port.to_owned(),
         }
     }
 }

@@ -131,6 +131,21 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("platform/requests/:id")
+                        view=instances::requests::page::RequestDetailPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("orgs/:slug")
+                        view=instances::dashboard::OrgDashboardPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("orgs/:slug/new-instance")
+                        view=instances::wizard::page::WizardPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("platform/audit")
                         view=audit::page::AuditLogPage
                         ssr=SsrMode::Async

@@ -224,6 +224,8 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 //                 anon viewer member admin owner other susp  oper  padmin
 const OPEN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 200];
 const MANAGE: [u16; 9] = [401, 403, 403, 200, 200, 404, 403, 403, 403];
+/// Members of the organization and platform staff.
+const READ: [u16; 9] = [401, 200, 200, 200, 200, 404, 403, 200, 200];
 const STAFF: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 200, 200];
 const PLATFORM_ADMIN: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 403, 200];
 
@@ -393,6 +395,42 @@ fn cases() -> Vec<Case> {
             expect: STAFF,
         },
         Case {
+            endpoint: "admin/requests/get",
+            args: |fx| pairs(&[("id", &fx.request)]),
+            expect: STAFF,
+        },
+        Case {
+            endpoint: "requests/wizard",
+            args: |fx| pairs(&[("slug", &fx.slug)]),
+            expect: READ,
+        },
+        Case {
+            endpoint: "orgs/overview",
+            args: |fx| pairs(&[("slug", &fx.slug)]),
+            expect: READ,
+        },
+        Case {
+            endpoint: "requests/submit",
+            // Owners, and platform staff on a customer's behalf.
+            args: |fx| {
+                pairs(&[
+                    ("slug", &fx.slug),
+                    ("draft[agent_name]", "Ada"),
+                    ("draft[soul_md]", "# Soul"),
+                    ("draft[agents_md]", "# Agents"),
+                    ("draft[packages][]", "git"),
+                    ("draft[billing_company]", "Matrix AG"),
+                    ("draft[billing_street]", "Main 1"),
+                    ("draft[billing_postal_code]", "8000"),
+                    ("draft[billing_city]", "Zürich"),
+                    ("draft[billing_country]", "CH"),
+                    ("draft[contact_name]", "Mo Matrix"),
+                    ("draft[contact_email]", "mo@matrix.example"),
+                ])
+            },
+            expect: [401, 403, 403, 403, 200, 404, 403, 200, 200],
+        },
+        Case {
             endpoint: "platform/users/list",
             args: |_| pairs(&[("query", "matrix")]),
             expect: PLATFORM_ADMIN,
@@ -438,6 +476,7 @@ async fn digest(app: &TestApp) -> Vec<String> {
             3,
         ),
         ("SELECT id FROM instances ORDER BY id", 1),
+        ("SELECT id FROM mail_outbox ORDER BY id", 1),
     ] {
         for row in sqlx::query(sql).fetch_all(app.db.pool()).await.unwrap() {
             let fields: Vec<String> = (0..cols).map(|i| row.get::<String, _>(i)).collect();

@@ -34,6 +34,7 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
                 None,
                 &request(org, user, None, vec![]),
                 "127.0.0.1",
+                "http://portal.test",
             )
             .await
             .unwrap(),
@@ -186,17 +187,8 @@ fn request(
 }
 
 async fn staff(app: &TestApp, role: &str) -> String {
-    let (_, user) = org(app, "company", &format!("staff-{}", uuid::Uuid::new_v4())).await;
-    sqlx::query("UPDATE users SET platform_role = $1 WHERE id = $2")
-        .bind(role)
-        .bind(&user)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    let token = app::auth::session::create(&app.db, &app.config, &user, "127.0.0.1", None)
-        .await
-        .unwrap();
-    format!("tenantry_session={token}")
+    let email = format!("{}@staff.example", uuid::Uuid::new_v4().simple());
+    app.staff(role, &email, "en").await.1
 }
 
 async fn secrets_are_sealed_at_rest(app: &TestApp) {
@@ -216,6 +208,7 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         None,
         &request(&acme, &user, None, secret.clone()),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap_err();
@@ -227,6 +220,7 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         Some(&keys),
         &request(&acme, &user, None, secret.clone()),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap();
@@ -235,6 +229,7 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         Some(&keys),
         &request(&acme, &user, None, secret),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap();
@@ -298,6 +293,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         None,
         &request(&acme, &user, None, vec![]),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap();
@@ -382,6 +378,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         None,
         &request(&person, &user, None, vec![]),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap();
@@ -390,6 +387,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         None,
         &request(&person, &user, Some("Home bot"), vec![]),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap();
@@ -416,6 +414,7 @@ async fn two_staff_approve_at_once(app: &TestApp) {
         None,
         &request(&acme, &user, None, vec![]),
         "127.0.0.1",
+        "http://portal.test",
     )
     .await
     .unwrap();

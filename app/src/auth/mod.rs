@@ -27,7 +27,6 @@ pub mod rate_limit;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod users;
-#[cfg(feature = "ssr")]
 pub mod validate;
 
 use crate::i18n::Lang;

@@ -38,6 +38,26 @@ impl Checker {
         value.to_owned()
     }
 
+    /// A text of several lines (Markdown, notes): like [`Self::text`], but line breaks and
+    /// tabs are allowed inside.
+    pub fn multiline(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
+        let value = value.trim().replace("\r\n", "\n");
+        let len = value.chars().count();
+        if len == 0 && min > 0 {
+            self.fail(field, Problem::Required);
+        } else if len < min {
+            self.fail(field, Problem::TooShort { min });
+        } else if len > max {
+            self.fail(field, Problem::TooLong { max });
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            self.fail(field, Problem::InvalidCharacters);
+        }
+        value
+    }
+
     /// A password of `min..=max` characters, kept exactly as typed.
     pub fn password(&mut self, field: &str, value: &str, min: usize, max: usize) {
         let len = value.chars().count();
@@ -69,6 +89,11 @@ impl Checker {
             self.fail(field, Problem::InvalidChoice);
         }
         parsed
+    }
+
+    /// Whether a problem was recorded for `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
     }
 
     /// `Ok(())` when every check passed, else the validation error listing all problems.

@@ -173,7 +173,7 @@ fn OrgSwitcher(orgs: Vec<OrgSummary>) -> impl IntoView {
                 {orgs
                     .into_iter()
                     .map(|o| {
-                        let href = format!("/orgs/{}/members", o.slug);
+                        let href = format!("/orgs/{}", o.slug);
                         view! {
                             <li>
                                 <a

@@ -61,7 +61,7 @@ pub fn DashboardPage() -> impl IntoView {
                                             <tr data-test="org-row">
                                                 <td class="px-4 py-3 font-medium">
                                                     <A
-                                                        href=format!("/orgs/{}/members", org.slug)
+                                                        href=format!("/orgs/{}", org.slug)
                                                         attr:class="text-indigo-700 hover:underline"
                                                     >
                                                         {org.display_name}

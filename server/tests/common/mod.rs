@@ -144,6 +144,7 @@ pub async fn spawn_app(
         .site_root("target/site")
         .build();
     let state = server::state(config, options).await.expect("state");
+    server::start_workers(&state);
     let db = state.db.clone();
     let config = state.config.clone();
     let router = server::router(state);
@@ -298,6 +299,28 @@ impl TestApp {
         .execute(self.db.pool())
         .await
         .expect("insert membership");
+        let token = app::auth::session::create(&self.db, &self.config, &id, "127.0.0.1", None)
+            .await
+            .expect("session");
+        (id, format!("tenantry_session={token}"))
+    }
+
+    /// A platform staff member (`platform_admin` or `platform_operator`) with `email` and
+    /// language `lang`, signed in; returns the user id and the session cookie.
+    pub async fn staff(&self, role: &str, email: &str, lang: &str) -> (String, String) {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
+                                platform_role, created_at, updated_at)
+             VALUES ($1, $2, 'Staff', 'Member', 'Staff Member', $3, 'active', $4, 0, 0)",
+        )
+        .bind(&id)
+        .bind(email)
+        .bind(lang)
+        .bind(role)
+        .execute(self.db.pool())
+        .await
+        .expect("insert staff");
         let token = app::auth::session::create(&self.db, &self.config, &id, "127.0.0.1", None)
             .await
             .expect("session");

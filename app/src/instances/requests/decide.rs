@@ -17,7 +17,18 @@ pub async fn approve_request(id: String, note: Option<String>) -> Result<String,
     let note = check.text("note", &note, 0, 2000);
     check.finish()?;
     let note = (!note.is_empty()).then_some(note);
-    super::repo::approve(&state.db, &id, staff, note.as_deref(), &ctx.client_addr).await
+    let origin = state.config.origin();
+    let (name, org_id) = super::repo::approve(
+        &state.db,
+        &id,
+        staff,
+        note.as_deref(),
+        &ctx.client_addr,
+        origin,
+    )
+    .await?;
+    state.changed(&org_id);
+    Ok(name)
 }
 
 /// Rejects a pending request with a note the requester will read; platform staff only.
@@ -33,5 +44,9 @@ pub async fn reject_request(id: String, note: String) -> Result<(), AppError> {
     let mut check = Checker::default();
     let note = check.text("note", &note, 1, 2000);
     check.finish()?;
-    super::repo::reject(&state.db, &id, staff, &note, &ctx.client_addr).await
+    let origin = state.config.origin();
+    let org_id =
+        super::repo::reject(&state.db, &id, staff, &note, &ctx.client_addr, origin).await?;
+    state.changed(&org_id);
+    Ok(())
 }

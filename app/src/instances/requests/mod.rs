@@ -4,10 +4,14 @@
 //! of two staff approving at once exactly one wins.
 
 mod decide;
+mod detail;
+#[cfg(feature = "ssr")]
+mod notify;
 pub mod page;
 mod queue;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
 pub use decide::*;
+pub use detail::*;
 pub use queue::*;

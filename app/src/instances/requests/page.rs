@@ -2,7 +2,10 @@
 //! GET form, paging is links, approve (optional note) and reject (required note) are plain
 //! forms per pending or rejected request; the server checks every rule again.
 
-use super::{ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, RejectRequest, list_requests};
+use super::{
+    ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, RejectRequest, RequestDetail, get_request,
+    list_requests,
+};
 use crate::{
     components::{
         form::{FormError, Text, latest_error, tracked},
@@ -11,10 +14,13 @@ use crate::{
         pager::{Pager, page_count},
         table::DataTable,
     },
-    i18n::{Texts, fill, use_texts},
+    i18n::{Texts, fill, use_lang, use_texts},
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
 /// The localized name of a request status.
 pub fn status_name(status: &str, t: &'static Texts) -> &'static str {
@@ -53,28 +59,9 @@ pub fn RequestQueuePage() -> impl IntoView {
             )
         },
     );
-    let error = latest_error(vec![tracked(approve), tracked(reject)]);
-    let approved = Signal::derive(move || approve.value().get().and_then(Result::ok));
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().queue_title}</h1>
-        <div class="mt-4 space-y-2">
-            <FormError error />
-            {move || {
-                approved
-                    .get()
-                    .map(|name| {
-                        view! {
-                            <p
-                                role="status"
-                                data-test="approved"
-                                class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800"
-                            >
-                                {fill(t.get().approved_as, "name", &name)}
-                            </p>
-                        }
-                    })
-            }}
-        </div>
+        <DecisionOutcome approve reject />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {
@@ -206,11 +193,50 @@ fn QueueRowView(
 ) -> impl IntoView {
     let t = use_texts();
     let status = row.status.clone();
-    let decidable = status == "pending" || status == "rejected";
     let label = row.instance_label.clone();
-    let actions = decidable.then(|| {
-        let (id, id2) = (row.id.clone(), row.id.clone());
-        let rejectable = status == "pending";
+    view! {
+        <tr data-test="queue-row">
+            <td class="px-4 py-3 text-sm whitespace-nowrap text-slate-600">
+                {date_time(row.created_at)}
+            </td>
+            <td class="px-4 py-3 text-sm">
+                <A
+                    href=format!("/platform/requests/{}", row.id)
+                    attr:class="font-medium text-indigo-700 hover:underline"
+                    attr:data-test="open-request"
+                >
+                    {row.organization}
+                </A>
+                {label.map(|l| view! { <span class="block text-xs text-slate-500">{l}</span> })}
+            </td>
+            <td class="px-4 py-3 text-sm">
+                {row.contact_name}
+                <span class="block text-xs text-slate-500">{row.contact_email}</span>
+            </td>
+            <td class="px-4 py-3 text-sm" data-test="queue-status">
+                {move || status_name(&status, t.get())}
+            </td>
+            <td class="px-4 py-3">
+                <DecisionForms id=row.id status=row.status approve reject />
+            </td>
+        </tr>
+    }
+}
+
+/// Approve (optional note) for pending and rejected requests, reject (required note) for
+/// pending ones; nothing for the rest.
+#[component]
+fn DecisionForms(
+    id: String,
+    status: String,
+    approve: ServerAction<ApproveRequest>,
+    reject: ServerAction<RejectRequest>,
+) -> impl IntoView {
+    let t = use_texts();
+    let decidable = status == "pending" || status == "rejected";
+    let rejectable = status == "pending";
+    decidable.then(|| {
+        let id2 = id.clone();
         view! {
             <div class="flex flex-col gap-2">
                 <ActionForm action=approve attr:class="flex gap-2">
@@ -253,24 +279,166 @@ fn QueueRowView(
                     })}
             </div>
         }
+    })
+}
+
+/// The result banners of the decision forms: the error, or the new instance's name.
+#[component]
+fn DecisionOutcome(
+    approve: ServerAction<ApproveRequest>,
+    reject: ServerAction<RejectRequest>,
+) -> impl IntoView {
+    let t = use_texts();
+    let error = latest_error(vec![tracked(approve), tracked(reject)]);
+    let approved = Signal::derive(move || approve.value().get().and_then(Result::ok));
+    view! {
+        <div class="mt-4 space-y-2">
+            <FormError error />
+            {move || {
+                approved
+                    .get()
+                    .map(|name| {
+                        view! {
+                            <p
+                                role="status"
+                                data-test="approved"
+                                class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800"
+                            >
+                                {fill(t.get().approved_as, "name", &name)}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// `/platform/requests/:id`: one request, everything but the secret values.
+#[component]
+pub fn RequestDetailPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let approve = ServerAction::<ApproveRequest>::new();
+    let reject = ServerAction::<RejectRequest>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                approve.version().get(),
+                reject.version().get(),
+            )
+        },
+        |(id, _, _)| get_request(id),
+    );
+    view! {
+        <A href="/platform/requests" attr:class="text-sm text-indigo-700 hover:underline">
+            {move || t.get().queue_back}
+        </A>
+        <DecisionOutcome approve reject />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(err) => load_error(err),
+                    Ok(detail) => view! { <DetailView detail approve reject /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DetailView(
+    detail: RequestDetail,
+    approve: ServerAction<ApproveRequest>,
+    reject: ServerAction<RejectRequest>,
+) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let status = detail.status.clone();
+    let row = |label: Text, value: String| {
+        view! {
+            <div class="grid grid-cols-3 gap-2 py-2">
+                <dt class="text-sm text-slate-500">{move || label(t.get())}</dt>
+                <dd class="col-span-2 text-sm break-words whitespace-pre-line">{value}</dd>
+            </div>
+        }
+    };
+    let packages = detail.packages.clone();
+    let package_names = move || {
+        packages
+            .iter()
+            .map(|p| {
+                p.name
+                    .as_ref()
+                    .map(|n| n.get(lang.get()).to_owned())
+                    .unwrap_or_else(|| p.id.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let secrets = detail
+        .secrets
+        .iter()
+        .map(|s| format!("{} · {}", s.package, s.field))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let billing = [
+        detail.billing_company.clone().unwrap_or_default(),
+        detail.billing_street.clone(),
+        format!("{} {}", detail.billing_postal_code, detail.billing_city),
+        detail.billing_country.clone(),
+    ]
+    .into_iter()
+    .filter(|l| !l.trim().is_empty())
+    .collect::<Vec<_>>()
+    .join("\n");
+    let decided = detail.decided_at.map(|at| {
+        format!(
+            "{} · {}",
+            date_time(at),
+            detail.decided_by.clone().unwrap_or_default()
+        )
     });
     view! {
-        <tr data-test="queue-row">
-            <td class="px-4 py-3 text-sm whitespace-nowrap text-slate-600">
-                {date_time(row.created_at)}
-            </td>
-            <td class="px-4 py-3 text-sm">
-                <span class="font-medium">{row.organization}</span>
-                {label.map(|l| view! { <span class="block text-xs text-slate-500">{l}</span> })}
-            </td>
-            <td class="px-4 py-3 text-sm">
-                {row.contact_name}
-                <span class="block text-xs text-slate-500">{row.contact_email}</span>
-            </td>
-            <td class="px-4 py-3 text-sm" data-test="queue-status">
-                {move || status_name(&status, t.get())}
-            </td>
-            <td class="px-4 py-3">{actions}</td>
-        </tr>
+        <h1 class="mt-2 text-3xl font-bold tracking-tight" data-test="request-title">
+            {detail.organization.clone()}
+        </h1>
+        <p class="mt-1 text-sm text-slate-600" data-test="request-status">
+            {move || status_name(&status, t.get())}
+            {detail.instance_name.clone().map(|n| format!(" · {n}"))}
+        </p>
+        <div class="mt-4">
+            <DecisionForms id=detail.id.clone() status=detail.status.clone() approve reject />
+        </div>
+        <dl class="mt-6 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white px-6 py-2 shadow-sm">
+            {row(|t| t.col_requested, date_time(detail.created_at))}
+            {row(|t| t.wizard_instance_label, detail.instance_label.clone().unwrap_or_default())}
+            {row(|t| t.wizard_agent_name, detail.agent_name.clone())}
+            <div class="grid grid-cols-3 gap-2 py-2">
+                <dt class="text-sm text-slate-500">{move || t.get().wizard_step_packages}</dt>
+                <dd class="col-span-2 text-sm" data-test="request-packages">
+                    {package_names}
+                </dd>
+            </div> <div class="grid grid-cols-3 gap-2 py-2">
+                <dt class="text-sm text-slate-500">{move || t.get().request_secrets_stored}</dt>
+                <dd class="col-span-2 text-sm whitespace-pre-line" data-test="request-secrets">
+                    {secrets}
+                </dd>
+            </div> {row(|t| t.wizard_step_billing, billing)}
+            {row(|t| t.wizard_billing_notes, detail.billing_notes.clone().unwrap_or_default())}
+            {row(
+                |t| t.wizard_contact,
+                format!("{} <{}>", detail.contact_name, detail.contact_email),
+            )} {row(|t| t.col_note, detail.admin_note.clone().unwrap_or_default())}
+            {row(|t| t.request_decided, decided.unwrap_or_default())}
+        </dl>
+        <h2 class="mt-6 text-lg font-semibold">SOUL.md</h2>
+        <pre class="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-sm whitespace-pre-wrap text-slate-100">
+            {detail.soul_md.clone()}
+        </pre>
+        <h2 class="mt-6 text-lg font-semibold">AGENTS.md</h2>
+        <pre class="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-sm whitespace-pre-wrap text-slate-100">
+            {detail.agents_md.clone()}
+        </pre>
     }
 }

@@ -1,0 +1,296 @@
+//! `/orgs/:slug`: the organization's dashboard. Instances with their phase, in-flight
+//! requests with their state (and the staff's note), "Create new instance" for those who
+//! may submit. In the browser it listens to `/events?org=<slug>` and reloads its data
+//! whenever something changed, so decisions show without a reload.
+
+use super::{
+    overview::{InstanceRow, OrgOverview, RequestRow, get_org_overview},
+    requests::page::status_name,
+};
+use crate::{
+    components::{
+        format::date_time,
+        load::{Loading, load_error},
+        table::DataTable,
+    },
+    i18n::{Texts, use_lang, use_texts},
+};
+use leptos::prelude::*;
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
+
+/// The localized name of an instance phase.
+pub fn phase_name(phase: &str, t: &'static Texts) -> &'static str {
+    match phase {
+        "Pending" => t.phase_pending,
+        "Provisioning" => t.phase_provisioning,
+        "Ready" => t.phase_ready,
+        "Error" => t.phase_error,
+        "Suspended" => t.phase_suspended,
+        _ => t.phase_deleting,
+    }
+}
+
+fn badge_class(state: &str) -> &'static str {
+    match state {
+        "Ready" | "active" => "bg-emerald-100 text-emerald-800",
+        "Provisioning" | "provisioning" | "approved" => "bg-sky-100 text-sky-800",
+        "Error" | "rejected" | "Deleting" => "bg-red-100 text-red-800",
+        _ => "bg-slate-100 text-slate-700",
+    }
+}
+
+#[component]
+pub fn OrgDashboardPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    // Bumped by the live stream; reloads the overview.
+    let changes = RwSignal::new(0_u32);
+    let live = RwSignal::new(false);
+    let overview = Resource::new(
+        move || (slug(), changes.get()),
+        |(slug, _)| get_org_overview(slug),
+    );
+    listen(Signal::derive(slug), changes, live);
+    let submitted = move || query.read().get("submitted").is_some();
+    view! {
+        {move || {
+            submitted()
+                .then(|| {
+                    view! {
+                        <p
+                            role="status"
+                            data-test="submitted"
+                            class="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800"
+                        >
+                            {move || t.get().request_submitted}
+                        </p>
+                    }
+                })
+        }}
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(err) => load_error(err),
+                    Ok(overview) => view! { <Overview overview live /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(overview: OrgOverview, live: RwSignal<bool>) -> impl IntoView {
+    let t = use_texts();
+    let slug = overview.slug.clone();
+    let create = overview.can_create.then(|| {
+        view! {
+            <A
+                href=format!("/orgs/{slug}/new-instance")
+                attr:data-test="create-instance"
+                attr:class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+            >
+                {move || t.get().create_instance}
+            </A>
+        }
+    });
+    let nav = |href: String, test: &'static str, text: fn(&'static Texts) -> &'static str| {
+        view! {
+            <A href=href attr:data-test=test attr:class="text-indigo-700 hover:underline">
+                {move || text(t.get())}
+            </A>
+        }
+    };
+    view! {
+        <div class="flex flex-wrap items-center justify-between gap-4">
+            <div>
+                <h1 class="text-3xl font-bold tracking-tight" data-test="org-title">
+                    {overview.organization}
+                </h1>
+                <nav class="mt-2 flex gap-4 text-sm">
+                    {nav(
+                        format!("/orgs/{}/members", overview.slug),
+                        "org-members",
+                        |t| t.nav_members,
+                    )} {nav(format!("/orgs/{}/audit", overview.slug), "org-audit", |t| t.nav_audit)}
+                    {nav(
+                        format!("/orgs/{}/settings", overview.slug),
+                        "org-settings-link",
+                        |t| t.nav_settings,
+                    )}
+                </nav>
+            </div>
+            <div class="flex items-center gap-4">
+                <span
+                    data-test="live"
+                    data-live=move || live.get().to_string()
+                    class="text-xs text-slate-500"
+                >
+                    {move || if live.get() { t.get().live_on } else { "" }}
+                </span>
+                {create}
+            </div>
+        </div>
+        <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_instances}</h2>
+        <Instances rows=overview.instances />
+        <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_requests}</h2>
+        <Requests rows=overview.requests />
+    }
+}
+
+#[component]
+fn Badge(state: String, label: Signal<&'static str>) -> impl IntoView {
+    view! {
+        <span
+            data-test="badge"
+            data-state=state.clone()
+            class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", badge_class(&state))
+        >
+            {move || label.get()}
+        </span>
+    }
+}
+
+#[component]
+fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    if rows.is_empty() {
+        return view! {
+            <p class="mt-2 text-slate-600" data-test="no-instances">
+                {move || t.get().dashboard_no_instances}
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <DataTable
+            test="instance-table"
+            columns=vec![|t| t.col_instance, |t| t.col_name, |t| t.col_phase, |t| t.col_packages]
+        >
+            {rows
+                .into_iter()
+                .map(|row| {
+                    let phase = row.phase.clone();
+                    let label = Signal::derive(move || phase_name(&phase, t.get()));
+                    let packages = row.packages.clone();
+                    let packages = move || {
+                        packages
+                            .iter()
+                            .map(|p| {
+                                p.name
+                                    .as_ref()
+                                    .map(|n| n.get(lang.get()).to_owned())
+                                    .unwrap_or_else(|| p.id.clone())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    view! {
+                        <tr data-test="instance-row">
+                            <td class="px-4 py-3 font-mono text-sm">{row.name}</td>
+                            <td class="px-4 py-3 text-sm font-medium">{row.display_name}</td>
+                            <td class="px-4 py-3 text-sm" data-test="instance-phase">
+                                <Badge state=row.phase label />
+                            </td>
+                            <td class="px-4 py-3 text-sm text-slate-600">{packages}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
+    }
+    .into_any()
+}
+
+#[component]
+fn Requests(rows: Vec<RequestRow>) -> impl IntoView {
+    let t = use_texts();
+    if rows.is_empty() {
+        return view! {
+            <p class="mt-2 text-slate-600" data-test="no-requests">
+                {move || t.get().dashboard_no_requests}
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <DataTable
+            test="request-table"
+            columns=vec![|t| t.col_requested, |t| t.col_instance, |t| t.col_status, |t| t.col_note]
+        >
+            {rows
+                .into_iter()
+                .map(|row| {
+                    let status = row.status.clone();
+                    let label = Signal::derive(move || status_name(&status, t.get()));
+                    view! {
+                        <tr data-test="request-row" data-id=row.id.clone()>
+                            <td class="px-4 py-3 text-sm whitespace-nowrap text-slate-600">
+                                {date_time(row.created_at)}
+                            </td>
+                            <td class="px-4 py-3 text-sm">
+                                <span class="font-medium">
+                                    {row.instance_label.clone().unwrap_or(row.agent_name.clone())}
+                                </span>
+                            </td>
+                            <td class="px-4 py-3 text-sm" data-test="request-status">
+                                <Badge state=row.status label />
+                            </td>
+                            <td
+                                class="px-4 py-3 text-sm whitespace-pre-line text-slate-700"
+                                data-test="request-note"
+                            >
+                                {row.admin_note}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
+    }
+    .into_any()
+}
+
+/// Subscribes to the organization's live stream in the browser; every change bumps
+/// `changes`. `live` tells whether the stream is connected. Nothing happens on the server.
+fn listen(slug: Signal<String>, changes: RwSignal<u32>, live: RwSignal<bool>) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::{JsCast, closure::Closure};
+        let url = format!(
+            "/events?org={}",
+            crate::components::format::encode_component(&slug.get())
+        );
+        let Ok(source) = web_sys::EventSource::new(&url) else {
+            return;
+        };
+        let connected_before = StoredValue::new(false);
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data().as_string().unwrap_or_default();
+                if data.contains(r#""kind":"ready""#) {
+                    live.set(true);
+                    // A reconnection may have missed changes.
+                    if connected_before.get_value() {
+                        changes.update(|n| *n += 1);
+                    }
+                    connected_before.set_value(true);
+                } else {
+                    changes.update(|n| *n += 1);
+                }
+            },
+        );
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| live.set(false));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let held = send_wrapper::SendWrapper::new((source, on_message, on_error));
+        on_cleanup(move || held.0.close());
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (slug, changes, live);
+}

@@ -1,0 +1,91 @@
+use super::Draft;
+use crate::{error::AppError, instances::catalog::Catalog, orgs::OrgKind};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the wizard page needs: the organization, whether the caller may submit, the
+/// catalog and the prefilled draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WizardContext {
+    pub slug: String,
+    pub organization: String,
+    pub kind: OrgKind,
+    /// Owners and platform staff may submit; everyone else is asked to turn to an owner.
+    pub can_submit: bool,
+    /// The owners' names, for those who may not submit.
+    pub owners: Vec<String>,
+    pub catalog: Catalog,
+    /// Defaults: workspace files naming the organization, billing from the latest approved
+    /// request (company line empty for personal organizations), the caller as contact.
+    pub draft: Draft,
+}
+
+/// The wizard's starting point for organization `slug`; any member (or platform staff)
+/// may load it, only owners and staff get `can_submit`.
+#[server(prefix = "/fn", endpoint = "requests/wizard")]
+pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError> {
+    use crate::{
+        auth::principal::request_context,
+        i18n::{fill, texts},
+        orgs::Role,
+        state::app_state,
+    };
+    use sqlx::Row;
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let access = ctx.principal.for_org(&state.db, &slug).await?;
+    let can_submit = access.role == Role::Owner || access.user.platform_role.is_some();
+    let owners = if can_submit {
+        Vec::new()
+    } else {
+        sqlx::query(
+            "SELECT u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.organization_id = $1 AND m.role = 'owner' ORDER BY u.display_name",
+        )
+        .bind(&access.org_id)
+        .fetch_all(state.db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("display_name"))
+        .collect::<Result<_, _>>()?
+    };
+    let t = texts(ctx.lang);
+    let mut draft = Draft {
+        soul_md: fill(t.wizard_default_soul, "name", &access.display_name),
+        agents_md: fill(t.wizard_default_agents, "name", &access.display_name),
+        contact_name: access.user.display_name.clone(),
+        contact_email: access.user.email.clone(),
+        ..Draft::default()
+    };
+    if access.kind == OrgKind::Company {
+        draft.billing_company = access.display_name.clone();
+    }
+    let previous = sqlx::query(
+        "SELECT billing_company, billing_street, billing_postal_code, billing_city, billing_country
+         FROM instance_requests
+         WHERE organization_id = $1 AND status IN ('approved', 'provisioning', 'active')
+         ORDER BY decided_at DESC, created_at DESC LIMIT 1",
+    )
+    .bind(&access.org_id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    if let Some(row) = previous {
+        let company: Option<String> = row.try_get("billing_company")?;
+        if access.kind == OrgKind::Company {
+            draft.billing_company = company.unwrap_or_default();
+        }
+        draft.billing_street = row.try_get("billing_street")?;
+        draft.billing_postal_code = row.try_get("billing_postal_code")?;
+        draft.billing_city = row.try_get("billing_city")?;
+        draft.billing_country = row.try_get("billing_country")?;
+    }
+    Ok(WizardContext {
+        slug: access.slug,
+        organization: access.display_name,
+        kind: access.kind,
+        can_submit,
+        owners,
+        catalog: (*state.config.catalog).clone(),
+        draft,
+    })
+}

@@ -1,0 +1,79 @@
+use super::Draft;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Submits the wizard for organization `slug`: owners and platform staff only. Checks the
+/// whole draft, seals the package secrets, stores the request, queues the email to
+/// platform staff and sends the browser to the organization's dashboard. Returns the
+/// request id.
+#[server(prefix = "/fn", endpoint = "requests/submit")]
+pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppError> {
+    use crate::{
+        auth::principal::request_context,
+        instances::requests::repo::{self, Billing, NewRequest},
+        orgs::Role,
+        secrets::Keyring,
+        state::app_state,
+    };
+    use secrecy::SecretString;
+    use zeroize::Zeroize;
+
+    let mut draft = draft;
+    let state = app_state()?;
+    let ctx = request_context()?;
+    let result = async {
+        let access = ctx.principal.for_org(&state.db, &slug).await?;
+        if access.role != Role::Owner && access.user.platform_role.is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let valid = super::validate(&draft, &state.config.catalog, access.kind, None)?;
+        let keyring = if valid.secrets.is_empty() {
+            None
+        } else {
+            Keyring::from_config(&state.config.secrets)
+                .map_err(|e| AppError::internal("secrets configuration", e))?
+        };
+        let request = NewRequest {
+            organization_id: access.org_id.clone(),
+            requested_by: access.user.user_id.clone(),
+            instance_label: valid.instance_label,
+            agent_name: valid.agent_name,
+            soul_md: valid.soul_md,
+            agents_md: valid.agents_md,
+            packages: valid.packages,
+            billing: Billing {
+                company: valid.billing_company,
+                street: valid.billing_street,
+                postal_code: valid.billing_postal_code,
+                city: valid.billing_city,
+                country: valid.billing_country,
+                notes: valid.billing_notes,
+            },
+            contact_name: valid.contact_name,
+            contact_email: valid.contact_email,
+            secrets: valid
+                .secrets
+                .into_iter()
+                .map(|(p, f, v)| (p, f, SecretString::from(v)))
+                .collect(),
+        };
+        let origin = state.config.origin();
+        let id = repo::create(
+            &state.db,
+            keyring.as_ref(),
+            &request,
+            &ctx.client_addr,
+            origin,
+        )
+        .await?;
+        state.changed(&access.org_id);
+        Ok((id, access.slug))
+    }
+    .await;
+    for value in draft.secrets.values_mut() {
+        value.zeroize();
+    }
+    let (id, slug) = result?;
+    leptos_axum::redirect(&format!("/orgs/{slug}?submitted=1"));
+    Ok(id)
+}
