@@ -67,14 +67,15 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** Waits for the newest email to `to` in the loopback SMTP server's Maildir. */
-export async function waitForMail(to: string): Promise<{ subject: string; text: string }> {
+/** Waits for an email to `to` (whose subject matches `subject`, if given) in the loopback SMTP server's Maildir. */
+export async function waitForMail(to: string, subject?: RegExp): Promise<{ subject: string; text: string }> {
   const dir = path.join(process.env.E2E_MAILDIR ?? '', 'new');
   for (let i = 0; i < 150; i++) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
     for (const file of files) {
       const mail = await simpleParser(fs.readFileSync(path.join(dir, file)));
-      if (JSON.stringify(mail.to ?? '').toLowerCase().includes(to.toLowerCase())) {
+      const forThem = JSON.stringify(mail.to ?? '').toLowerCase().includes(to.toLowerCase());
+      if (forThem && (!subject || subject.test(mail.subject ?? ''))) {
         return { subject: mail.subject ?? '', text: mail.text ?? '' };
       }
     }

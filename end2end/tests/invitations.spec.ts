@@ -8,6 +8,7 @@ test('invite by email, accept as a new person, see the members read-only', async
   await register(page, { kind: 'company', company, given: 'Olga', family: 'Owner', email: uniqueEmail('olga') });
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.getByRole('link', { name: company }).click();
+  await page.locator('[data-test="org-members"]').click();
   await expect(page).toHaveURL(/\/orgs\/.+\/members$/);
   const membersUrl = page.url();
 
@@ -57,6 +58,7 @@ test('ownership moves to an invited admin, then the first owner steps down', asy
   await hydrated(page);
   await register(page, { kind: 'company', company, given: 'Otto', family: 'First', email: uniqueEmail('otto') });
   await page.getByRole('link', { name: company }).click();
+  await page.locator('[data-test="org-members"]').click();
   await expect(page).toHaveURL(/\/members$/);
   const admin = uniqueEmail('ada', 'example.org');
   const form = page.locator('[data-test="invite-form"]');

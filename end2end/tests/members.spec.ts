@@ -8,6 +8,7 @@ test('the owner sees the members page and cannot leave as the last owner', async
   await register(page, { kind: 'company', company, given: 'Olga', family: 'Owner', email: uniqueEmail('olga') });
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.getByRole('link', { name: company }).click();
+  await page.locator('[data-test="org-members"]').click();
   await expect(page).toHaveURL(/\/orgs\/.+\/members$/);
   await expect(page.getByRole('heading', { name: 'Members' })).toBeVisible();
   const row = page.locator('[data-test="member-row"]');
