@@ -40,6 +40,7 @@ test.describe('without JavaScript', () => {
     await register(page, { kind: 'personal', given: 'Pia', family: 'Plain', email: uniqueEmail('pia', 'gmail.com') });
     await expect(page).toHaveURL(/\/dashboard$/);
     await page.getByRole('link', { name: 'Pia Plain' }).click();
+    await page.locator('[data-test="org-members"]').click();
     await page.locator('[data-test="leave-org"]').click();
     await expect(page.locator('[data-test="form-error"]')).toContainText('always keeps at least one owner');
   });

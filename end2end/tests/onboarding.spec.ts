@@ -97,7 +97,7 @@ test('owner onboards with a secret package; the admin rejects, then approves; th
   await expect(adminPage.locator('[data-test="request-secrets"]')).toHaveText('telegram · bot_token');
   await expect(adminPage.locator('body')).not.toContainText(TOKEN);
   const note = 'Please add your VAT number to the billing notes.';
-  await adminPage.getByPlaceholder('Note (required)').fill(note);
+  await adminPage.getByPlaceholder('Reason (sent to the requester)').fill(note);
   await adminPage.locator('[data-test="reject"]').click();
   await expect(adminPage.locator('[data-test="request-status"]')).toContainText('Rejected');
 
@@ -118,6 +118,6 @@ test('owner onboards with a secret package; the admin rejects, then approves; th
   await expect(request.locator('[data-test="request-status"]')).toHaveText('Approved');
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
   const approved = await waitForMail(owner, /was approved/);
-  expect(approved.text).toMatch(/onboard-co-[0-9a-f]{8}/);
+  expect(approved.text).toMatch(/onboard-co-\d+-[0-9a-f]{8}/);
   await adminContext.close();
 });
