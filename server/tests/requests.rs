@@ -105,6 +105,71 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(found["total"], 3);
+    // Short queries, quotes and renamed organizations (the search index follows renames).
+    let total = |page: Value| page["total"].as_i64().unwrap();
+    assert_eq!(
+        total(
+            list(vec![("query", "00".into()), ("status", "all".into())])
+                .await
+                .json()
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    assert_eq!(
+        total(
+            list(vec![("query", "\"beta".into()), ("status", "all".into())])
+                .await
+                .json()
+                .await
+                .unwrap()
+        ),
+        0
+    );
+    sqlx::query("UPDATE organizations SET display_name = 'Gamma Renamed AG' WHERE id = $1")
+        .bind(&beta)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        total(
+            list(vec![("query", "beta 100".into()), ("status", "all".into())])
+                .await
+                .json()
+                .await
+                .unwrap()
+        ),
+        0
+    );
+    assert_eq!(
+        total(
+            list(vec![
+                ("query", "gamma renamed".into()),
+                ("status", "all".into())
+            ])
+            .await
+            .json()
+            .await
+            .unwrap()
+        ),
+        1
+    );
+    sqlx::query("UPDATE organizations SET display_name = 'Beta 100% AG' WHERE id = $1")
+        .bind(&beta)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        total(
+            list(vec![("query", "jo@acme".into()), ("status", "all".into())])
+                .await
+                .json()
+                .await
+                .unwrap()
+        ),
+        3
+    );
     let res = list(vec![("status", "bogus".into())]).await;
     expect_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     // The page renders the same queue for staff, without script.

@@ -4,7 +4,7 @@ use super::{QUEUE_PER_PAGE, QueueRow};
 use crate::{
     audit::{self, Event},
     auth::principal::UserPrincipal,
-    db::{Db, is_unique_violation, like_pattern, new_id, now_ms},
+    db::{Backend, Db, is_unique_violation, like_pattern, new_id, now_ms},
     error::AppError,
     instances::naming::{self, NameError},
     orgs::OrgKind,
@@ -269,65 +269,99 @@ pub async fn reject(
 /// One page of the admin queue (see `list_requests`) and the number of matches.
 ///
 /// The SQL only names the filters in use, so the `(status, created_at)` index serves a
-/// status view and the `created_at` index the all-statuses view. "Pending first" for all
-/// statuses is two index walks (pending, then the rest) instead of a sort of every row.
+/// status view and the `(created_at, id, status)` index the all-statuses view. "Pending
+/// first" for all statuses is two index walks (pending, then the rest) instead of a sort
+/// of every row. A page's ids are found first and only those 50 rows are joined with their
+/// organization, so deep pages do not join the rows they skip. Searches use the trigram
+/// index of each backend (see migration 0007).
 pub async fn queue(
     db: &Db,
     status: &str,
     query: &str,
     page: u32,
 ) -> Result<(Vec<QueueRow>, i64), AppError> {
-    // `$1` is the status, `$2` (only when searching) the pattern.
-    let pattern = (!query.is_empty()).then(|| like_pattern(query));
-    let search = if query.is_empty() {
-        ""
-    } else {
-        " AND (LOWER(o.display_name) LIKE $2 ESCAPE '\\' OR LOWER(r.contact_name) LIKE $2 ESCAPE '\\'
-               OR r.contact_email LIKE $2 ESCAPE '\\')"
-    };
+    let search = Search::new(db, query);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(QUEUE_PER_PAGE);
     let limit = i64::from(QUEUE_PER_PAGE);
     if !status.is_empty() {
-        let condition = format!("r.status = $1{search}");
-        let total = count(db, &condition, &pattern, status).await?;
-        let rows = select(db, &condition, &pattern, status, limit, offset).await?;
+        let condition = format!("r.status = $1{}", search.condition);
+        let total = count(db, &condition, &search, status).await?;
+        let rows = select(db, &condition, &search, status, limit, offset).await?;
         return Ok((rows, total));
     }
-    let pending = format!("r.status = $1{search}");
-    let others = format!("r.status <> $1{search}");
-    let pending_total = count(db, &pending, &pattern, "pending").await?;
-    let total = pending_total + count(db, &others, &pattern, "pending").await?;
+    let pending = format!("r.status = $1{}", search.condition);
+    let others = format!("r.status <> $1{}", search.condition);
+    let pending_total = count(db, &pending, &search, "pending").await?;
+    let total = pending_total + count(db, &others, &search, "pending").await?;
     let mut rows = Vec::new();
     if offset < pending_total {
-        rows = select(db, &pending, &pattern, "pending", limit, offset).await?;
+        rows = select(db, &pending, &search, "pending", limit, offset).await?;
     }
     let missing = limit - i64::try_from(rows.len()).unwrap_or(limit);
     if missing > 0 {
         let skip = (offset - pending_total).max(0);
-        rows.extend(select(db, &others, &pattern, "pending", missing, skip).await?);
+        rows.extend(select(db, &others, &search, "pending", missing, skip).await?);
     }
     Ok((rows, total))
 }
 
-// CROSS JOIN keeps SQLite's planner walking the requests index first (PostgreSQL plans it
-// as the inner join it is).
-const QUEUE_FROM: &str =
-    "FROM instance_requests r CROSS JOIN organizations o WHERE o.id = r.organization_id AND";
+/// The search part of a queue query: a condition on `r` (the request) with `$2` bound to
+/// `value`, and whether it needs the organization joined as `o`.
+struct Search {
+    condition: &'static str,
+    value: Option<String>,
+    joins_org: bool,
+}
 
-async fn count(
-    db: &Db,
-    condition: &str,
-    pattern: &Option<String>,
-    status: &str,
-) -> Result<i64, AppError> {
-    // Without a search the organizations are not needed to count.
-    let sql = match pattern {
-        Some(_) => format!("SELECT COUNT(*) AS n {QUEUE_FROM} {condition}"),
-        None => format!("SELECT COUNT(*) AS n FROM instance_requests r WHERE {condition}"),
-    };
+impl Search {
+    fn new(db: &Db, query: &str) -> Search {
+        if query.is_empty() {
+            return Search {
+                condition: "",
+                value: None,
+                joins_org: false,
+            };
+        }
+        match db.backend() {
+            // `search_text` carries organization, contact name and email; pg_trgm indexes it.
+            Backend::Postgres => Search {
+                condition: " AND r.search_text LIKE $2 ESCAPE '\\'",
+                value: Some(like_pattern(query)),
+                joins_org: false,
+            },
+            // The FTS5 trigram index needs three characters; a phrase matches as a substring.
+            Backend::Sqlite if query.chars().count() >= 3 => Search {
+                condition: " AND r.id IN (SELECT request_id FROM instance_requests_fts
+                                          WHERE instance_requests_fts MATCH $2)",
+                value: Some(format!("\"{}\"", query.replace('"', "\"\""))),
+                joins_org: false,
+            },
+            Backend::Sqlite => Search {
+                condition: " AND (LOWER(o.display_name) LIKE $2 ESCAPE '\\'
+                                  OR LOWER(r.contact_name) LIKE $2 ESCAPE '\\'
+                                  OR r.contact_email LIKE $2 ESCAPE '\\')",
+                value: Some(like_pattern(query)),
+                joins_org: true,
+            },
+        }
+    }
+
+    /// `FROM … WHERE` for a condition on `r` (and `o` when the search needs it).
+    fn from(&self) -> &'static str {
+        if self.joins_org {
+            // CROSS JOIN keeps SQLite's planner walking the requests index first.
+            "FROM instance_requests r CROSS JOIN organizations o WHERE o.id = r.organization_id AND"
+        } else {
+            "FROM instance_requests r WHERE"
+        }
+    }
+}
+
+async fn count(db: &Db, condition: &str, search: &Search, status: &str) -> Result<i64, AppError> {
+    let sql = format!("SELECT COUNT(*) AS n {} {condition}", search.from());
     let mut query = sqlx::query(&sql).bind(status);
-    if let Some(pattern) = pattern {
-        query = query.bind(pattern);
+    if let Some(value) = &search.value {
+        query = query.bind(value);
     }
     Ok(query.fetch_one(db.pool()).await?.try_get("n")?)
 }
@@ -335,19 +369,23 @@ async fn count(
 async fn select(
     db: &Db,
     condition: &str,
-    pattern: &Option<String>,
+    search: &Search,
     status: &str,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<QueueRow>, AppError> {
     let sql = format!(
-        "SELECT r.id, o.display_name, o.slug, r.contact_name, r.contact_email, r.instance_label,
-                r.status, r.created_at
-         {QUEUE_FROM} {condition} ORDER BY r.created_at, r.id LIMIT {limit} OFFSET {offset}"
+        "SELECT x.id, xo.display_name, xo.slug, x.contact_name, x.contact_email, x.instance_label,
+                x.status, x.created_at
+         FROM instance_requests x JOIN organizations xo ON xo.id = x.organization_id
+         WHERE x.id IN (SELECT r.id {} {condition}
+                        ORDER BY r.created_at, r.id LIMIT {limit} OFFSET {offset})
+         ORDER BY x.created_at, x.id",
+        search.from()
     );
     let mut query = sqlx::query(&sql).bind(status);
-    if let Some(pattern) = pattern {
-        query = query.bind(pattern);
+    if let Some(value) = &search.value {
+        query = query.bind(value);
     }
     let rows = query.fetch_all(db.pool()).await?;
     rows.iter()
