@@ -33,20 +33,24 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <header class="border-b border-slate-200 bg-white">
                 <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-3">
-                    <div class="flex items-center gap-3">
-                        <A href="/" attr:class="text-lg font-bold tracking-tight text-indigo-700">
-                            "Tenantry"
-                        </A>
-                        <Transition fallback=|| ()>
+                    // One boundary reads the session for the whole header: a resource read
+                    // under two Suspense/Transition boundaries can stall a server render at
+                    // random (leptos-rs/leptos#4851).
+                    <Transition fallback=|| ()>
+                        <div class="flex items-center gap-3">
+                            <A
+                                href="/"
+                                attr:class="text-lg font-bold tracking-tight text-indigo-700"
+                            >
+                                "Tenantry"
+                            </A>
                             {move || {
                                 user()
                                     .filter(|u| !u.organizations.is_empty())
                                     .map(|u| view! { <OrgSwitcher orgs=u.organizations /> })
                             }}
-                        </Transition>
-                    </div>
-                    <nav class="flex items-center gap-3 text-sm">
-                        <Transition fallback=|| ()>
+                        </div>
+                        <nav class="flex items-center gap-3 text-sm">
                             {move || match user() {
                                 Some(u) => {
                                     view! {
@@ -111,10 +115,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     }
                                         .into_any()
                                 }
-                            }}
-                        </Transition>
-                        <LanguageSwitcher />
-                    </nav>
+                            }} <LanguageSwitcher />
+                        </nav>
+                    </Transition>
                 </div>
             </header>
             <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-10">

@@ -347,7 +347,9 @@ impl TestApp {
 
     /// Drops the database or deletes the SQLite directory.
     pub async fn finish(self) {
-        self.db.close().await;
+        // Closing waits for every connection to come back; a request stalled mid-render
+        // must not hang the suite (the database is dropped with FORCE below anyway).
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.db.close()).await;
         let _ = std::fs::remove_dir_all(&self.peers_dir);
         match self.cleanup {
             Cleanup::Dir(dir) => {
