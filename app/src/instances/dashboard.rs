@@ -4,7 +4,7 @@
 //! whenever something changed, so decisions show without a reload.
 
 use super::{
-    overview::{InstanceRow, OrgOverview, RequestRow, get_org_overview},
+    overview::{InstanceRow, OrgOverview, PackageName, RequestRow, get_org_overview},
     requests::page::status_name,
 };
 use crate::{
@@ -178,18 +178,7 @@ fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
                     let phase = row.phase.clone();
                     let label = Signal::derive(move || phase_name(&phase, t.get()));
                     let packages = row.packages.clone();
-                    let packages = move || {
-                        packages
-                            .iter()
-                            .map(|p| {
-                                p.name
-                                    .as_ref()
-                                    .map(|n| n.get(lang.get()).to_owned())
-                                    .unwrap_or_else(|| p.id.clone())
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
+                    let packages = move || PackageName::join(&packages, lang.get());
                     view! {
                         <tr data-test="instance-row">
                             <td class="px-4 py-3 font-mono text-sm">{row.name}</td>

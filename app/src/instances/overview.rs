@@ -1,8 +1,8 @@
 //! What an organization's dashboard shows (SPEC §3.4): its instances and its in-flight
 //! requests, rejected ones with the staff's note.
 
-use super::catalog::{Catalog, Localized};
-use crate::error::AppError;
+use super::catalog::Localized;
+use crate::{error::AppError, i18n::Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,14 +15,39 @@ pub struct PackageName {
 }
 
 impl PackageName {
-    /// The package `id` with its catalog name.
-    pub fn from_catalog(catalog: &Catalog, id: String) -> PackageName {
-        let name = catalog
-            .packages
+    /// The packages of a stored JSON array of ids, with their catalog names.
+    #[cfg(feature = "ssr")]
+    pub fn list_from_json(
+        catalog: &super::catalog::Catalog,
+        json: &str,
+    ) -> Result<Vec<PackageName>, AppError> {
+        let ids: Vec<String> =
+            serde_json::from_str(json).map_err(|e| AppError::internal("stored packages", e))?;
+        Ok(ids
+            .into_iter()
+            .map(|id| {
+                let name = catalog
+                    .packages
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.name.clone());
+                PackageName { id, name }
+            })
+            .collect())
+    }
+
+    /// The names of `packages` in `lang`, comma-separated (ids for unknown packages).
+    pub fn join(packages: &[PackageName], lang: Lang) -> String {
+        packages
             .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone());
-        PackageName { id, name }
+            .map(|p| {
+                p.name
+                    .as_ref()
+                    .map(|n| n.get(lang).to_owned())
+                    .unwrap_or_else(|| p.id.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -64,12 +89,11 @@ pub const DASHBOARD_REQUESTS: i64 = 50;
 /// The dashboard of organization `slug`, for its members and platform staff.
 #[server(prefix = "/fn", endpoint = "orgs/overview")]
 pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
-    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
+    use crate::{auth::principal::request_context, state::app_state};
     use sqlx::Row;
     let state = app_state()?;
     let ctx = request_context()?;
     let access = ctx.principal.for_org(&state.db, &slug).await?;
-    let name_of = |id| PackageName::from_catalog(&state.config.catalog, id);
     let instances = sqlx::query(
         "SELECT id, name, display_name, phase, packages, created_at FROM instances
          WHERE organization_id = $1 ORDER BY created_at DESC, id",
@@ -80,14 +104,12 @@ pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
     .iter()
     .map(|r| {
         let packages: String = r.try_get("packages")?;
-        let packages: Vec<String> = serde_json::from_str(&packages)
-            .map_err(|e| AppError::internal("instance packages", e))?;
         Ok(InstanceRow {
             id: r.try_get("id")?,
             name: r.try_get("name")?,
             display_name: r.try_get("display_name")?,
             phase: r.try_get("phase")?,
-            packages: packages.into_iter().map(name_of).collect(),
+            packages: PackageName::list_from_json(&state.config.catalog, &packages)?,
             created_at: r.try_get("created_at")?,
         })
     })
@@ -115,7 +137,7 @@ pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
     })
     .collect::<Result<Vec<_>, AppError>>()?;
     Ok(OrgOverview {
-        can_create: access.role == Role::Owner || access.user.platform_role.is_some(),
+        can_create: access.may_request_instances(),
         slug: access.slug,
         organization: access.display_name,
         instances,

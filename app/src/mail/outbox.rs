@@ -68,8 +68,10 @@ pub struct Round {
 /// Delivers every due email once; failures are recorded and scheduled again.
 pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error> {
     let now = now_ms();
+    // The content never changes, and `attempts` only changes under a claim, after which the
+    // row is not due before `now`: what is read here is still current once claimed.
     let due = sqlx::query(
-        "SELECT id FROM mail_outbox
+        "SELECT id, to_email, subject, body_text, body_html, attempts FROM mail_outbox
          WHERE status = 'pending' AND next_attempt_at <= $1
                AND (claimed_until IS NULL OR claimed_until < $1)
          ORDER BY next_attempt_at LIMIT 50",
@@ -82,7 +84,8 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
         let id: String = row.try_get("id")?;
         let claimed = sqlx::query(
             "UPDATE mail_outbox SET claimed_until = $1
-             WHERE id = $2 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)",
+             WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
+                   AND (claimed_until IS NULL OR claimed_until < $3)",
         )
         .bind(now + CLAIM_MS)
         .bind(&id)
@@ -92,12 +95,6 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
         if claimed.rows_affected() != 1 {
             continue;
         }
-        let row = sqlx::query(
-            "SELECT to_email, subject, body_text, body_html, attempts FROM mail_outbox WHERE id = $1",
-        )
-        .bind(&id)
-        .fetch_one(db.pool())
-        .await?;
         let email = Email {
             to: row.try_get("to_email")?,
             subject: row.try_get("subject")?,

@@ -74,6 +74,12 @@ impl OrgAccess {
         }
     }
 
+    /// Whether the caller may request new instances: owners, and platform staff on a
+    /// customer's behalf.
+    pub fn may_request_instances(&self) -> bool {
+        self.role == Role::Owner || self.user.platform_role.is_some()
+    }
+
     /// Refuses with `Forbidden` unless the caller is a member (not just platform staff).
     pub fn require_member(self) -> Result<Self, AppError> {
         if self.is_member {

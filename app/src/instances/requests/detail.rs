@@ -77,8 +77,6 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let packages: String = row.try_get("packages")?;
-    let packages: Vec<String> =
-        serde_json::from_str(&packages).map_err(|e| AppError::internal("request packages", e))?;
     Ok(RequestDetail {
         id: row.try_get("id")?,
         organization: row.try_get("organization")?,
@@ -88,10 +86,7 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
         agent_name: row.try_get("agent_name")?,
         soul_md: row.try_get("soul_md")?,
         agents_md: row.try_get("agents_md")?,
-        packages: packages
-            .into_iter()
-            .map(|id| PackageName::from_catalog(&state.config.catalog, id))
-            .collect(),
+        packages: PackageName::list_from_json(&state.config.catalog, &packages)?,
         secrets,
         billing_company: row.try_get("billing_company")?,
         billing_street: row.try_get("billing_street")?,

@@ -61,9 +61,10 @@ pub async fn new_request(
     for row in staff {
         let to: String = row.try_get("email")?;
         let lang: String = row.try_get("language")?;
-        let t = texts(Lang::parse(&lang).unwrap_or_default());
+        let lang = Lang::parse(&lang).unwrap_or_default();
+        let t = texts(lang);
         let email = mail::notice(
-            Lang::parse(&lang).unwrap_or_default(),
+            lang,
             &to,
             fill_subject(t.mail_request_new_subject, &about),
             &[fill_subject(t.mail_request_new_body, &about)],

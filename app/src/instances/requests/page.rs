@@ -15,6 +15,7 @@ use crate::{
         table::DataTable,
     },
     i18n::{Texts, fill, use_lang, use_texts},
+    instances::overview::PackageName,
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -364,18 +365,7 @@ fn DetailView(
         }
     };
     let packages = detail.packages.clone();
-    let package_names = move || {
-        packages
-            .iter()
-            .map(|p| {
-                p.name
-                    .as_ref()
-                    .map(|n| n.get(lang.get()).to_owned())
-                    .unwrap_or_else(|| p.id.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let package_names = move || PackageName::join(&packages, lang.get());
     let secrets = detail
         .secrets
         .iter()

@@ -27,14 +27,13 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
     use crate::{
         auth::principal::request_context,
         i18n::{fill, texts},
-        orgs::Role,
         state::app_state,
     };
     use sqlx::Row;
     let state = app_state()?;
     let ctx = request_context()?;
     let access = ctx.principal.for_org(&state.db, &slug).await?;
-    let can_submit = access.role == Role::Owner || access.user.platform_role.is_some();
+    let can_submit = access.may_request_instances();
     let owners = if can_submit {
         Vec::new()
     } else {

@@ -11,7 +11,6 @@ pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppErr
     use crate::{
         auth::principal::request_context,
         instances::requests::repo::{self, Billing, NewRequest},
-        orgs::Role,
         secrets::Keyring,
         state::app_state,
     };
@@ -23,7 +22,7 @@ pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppErr
     let ctx = request_context()?;
     let result = async {
         let access = ctx.principal.for_org(&state.db, &slug).await?;
-        if access.role != Role::Owner && access.user.platform_role.is_none() {
+        if !access.may_request_instances() {
             return Err(AppError::Forbidden);
         }
         let valid = super::validate(&draft, &state.config.catalog, access.kind, None)?;
