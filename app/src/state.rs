@@ -1,8 +1,8 @@
 //! The application state every handler and server function reads.
 
-use crate::{config::Config, db::Db, error::AppError, mail::outbox};
+use crate::{config::Config, db::Db, mail::outbox};
 use axum::extract::FromRef;
-use leptos::prelude::*;
+use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
@@ -37,10 +37,4 @@ impl AppState {
         let _ = self.live.send(org_id.to_owned());
         self.outbox.wake();
     }
-}
-
-/// The state inside a server function or SSR render.
-pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>()
-        .ok_or_else(|| AppError::internal("app state", "AppState is not in the Leptos context"))
 }

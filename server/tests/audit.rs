@@ -173,10 +173,15 @@ async fn filters_and_paging(app: &TestApp) {
         .await
         .map(|r| sqlx::Row::get(&r, "id"))
         .unwrap();
+    let anonymous = app::audit::Actor {
+        user_id: None,
+        api_key_id: None,
+        client_addr: "192.0.2.1".to_owned(),
+    };
     for i in 0..60 {
         app::audit::record(
             app.db.pool(),
-            app::audit::Event::new("test.bulk", None, "192.0.2.1")
+            app::audit::Event::new("test.bulk", &anonymous)
                 .organization(&org_id)
                 .target(&format!("item-{i}")),
         )

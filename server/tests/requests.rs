@@ -7,6 +7,7 @@
 mod common;
 
 use app::{
+    audit::Actor,
     instances::requests::repo::{self, Billing, NewRequest, secret_purpose},
     secrets::{self, Binding, Kek, Keyring},
 };
@@ -33,7 +34,7 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
                 &app.db,
                 None,
                 &request(org, user, None, vec![]),
-                "127.0.0.1",
+                &by(user),
                 "http://portal.test",
             )
             .await
@@ -287,7 +288,7 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         &app.db,
         None,
         &request(&acme, &user, None, secret.clone()),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -299,7 +300,7 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         &app.db,
         Some(&keys),
         &request(&acme, &user, None, secret.clone()),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -308,7 +309,7 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         &app.db,
         Some(&keys),
         &request(&acme, &user, None, secret),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -372,7 +373,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         &app.db,
         None,
         &request(&acme, &user, None, vec![]),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -457,7 +458,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         &app.db,
         None,
         &request(&person, &user, None, vec![]),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -466,7 +467,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         &app.db,
         None,
         &request(&person, &user, Some("Home bot"), vec![]),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -493,7 +494,7 @@ async fn two_staff_approve_at_once(app: &TestApp) {
         &app.db,
         None,
         &request(&acme, &user, None, vec![]),
-        "127.0.0.1",
+        &by(&user),
         "http://portal.test",
     )
     .await
@@ -519,4 +520,13 @@ async fn two_staff_approve_at_once(app: &TestApp) {
     assert_eq!(body["code"], "conflict");
     assert_eq!(app.count("instances").await, 1);
     assert_eq!(app.count("provisioning_jobs").await, 1);
+}
+
+/// The requester as the audit log records them.
+fn by(user: &str) -> Actor {
+    Actor {
+        user_id: Some(user.to_owned()),
+        api_key_id: None,
+        client_addr: "127.0.0.1".to_owned(),
+    }
 }

@@ -3,13 +3,11 @@
 
 use super::{AuditFilter, AuditRow, query};
 use crate::{
-    auth::{middleware::err_response, principal::RequestContext},
+    auth::{caller::Caller, middleware::err_response},
     components::format::date_time,
-    state::AppState,
 };
 use axum::{
-    Extension,
-    extract::{Query, State},
+    extract::Query,
     response::{IntoResponse, Response},
 };
 use http::header;
@@ -17,15 +15,11 @@ use http::header;
 /// The most rows one export returns (newest first).
 pub const MAX_ROWS: u32 = 100_000;
 
-pub async fn export_csv(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-    Query(filter): Query<AuditFilter>,
-) -> Response {
+pub async fn export_csv(caller: Caller, Query(filter): Query<AuditFilter>) -> Response {
     let result = async {
-        let scope = query::scope(&ctx.principal, &state.db, &filter.org).await?;
-        let criteria = query::Criteria::parse(&filter, scope.org_id)?;
-        query::all(&state.db, &criteria, MAX_ROWS).await
+        let scope = query::scope(&caller, &filter.org).await?;
+        let criteria = query::Criteria::parse(&filter, &scope)?;
+        query::all(caller.db(), &criteria, MAX_ROWS).await
     }
     .await;
     match result {

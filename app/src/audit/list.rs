@@ -14,9 +14,8 @@ pub async fn list_audit_events(
     page: Option<u32>,
 ) -> Result<AuditPage, AppError> {
     use super::{AuditFilter, query};
-    use crate::{auth::principal::request_context, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
+    use crate::auth::caller::Caller;
+    let caller = Caller::current()?;
     let filter = AuditFilter {
         org: org.unwrap_or_default(),
         actor: actor.unwrap_or_default(),
@@ -24,17 +23,17 @@ pub async fn list_audit_events(
         from: from.unwrap_or_default(),
         to: to.unwrap_or_default(),
     };
-    let scope = query::scope(&ctx.principal, &state.db, &filter.org).await?;
-    let criteria = query::Criteria::parse(&filter, scope.org_id.clone())?;
+    let scope = query::scope(&caller, &filter.org).await?;
+    let criteria = query::Criteria::parse(&filter, &scope)?;
     let page = page.unwrap_or(1).clamp(1, 1_000_000);
-    let (rows, total) = query::page(&state.db, &criteria, page).await?;
-    let actions = query::actions(&state.db, scope.org_id.as_deref()).await?;
+    let (rows, total) = query::page(caller.db(), &criteria, page).await?;
+    let actions = query::actions(caller.db(), &scope).await?;
     Ok(AuditPage {
         rows,
         total,
         page,
         filter,
-        org_name: scope.org_name,
+        org_name: scope.org_name().map(str::to_owned),
         actions,
     })
 }

@@ -2,7 +2,7 @@
 
 use super::{AuditFilter, AuditRow, PER_PAGE};
 use crate::{
-    auth::principal::Principal,
+    auth::caller::Caller,
     components::format::parse_date,
     db::{Db, like_escape, like_pattern},
     error::{AppError, FieldError, Problem},
@@ -10,38 +10,55 @@ use crate::{
 };
 use sqlx::Row;
 
-/// The events a caller may read.
-pub struct Scope {
-    /// `None`: every organization (platform staff).
-    pub org_id: Option<String>,
-    pub org_name: Option<String>,
+/// The events a caller may read. Constructed only by [`scope`], after the access check, so
+/// "every organization" is a value a caller must have earned, never an empty string.
+pub enum Scope {
+    /// One organization's events.
+    Organization { id: String, name: String },
+    /// Every organization's events (platform staff).
+    Platform,
+}
+
+impl Scope {
+    /// The organization's display name, when the view is one organization's.
+    pub fn org_name(&self) -> Option<&str> {
+        match self {
+            Scope::Organization { name, .. } => Some(name),
+            Scope::Platform => None,
+        }
+    }
+
+    fn org_id(&self) -> Option<&str> {
+        match self {
+            Scope::Organization { id, .. } => Some(id),
+            Scope::Platform => None,
+        }
+    }
 }
 
 /// Owners and admins (members of the organization) read its events; platform staff read
 /// any organization's, or all with `slug` empty.
-pub async fn scope(principal: &Principal, db: &Db, slug: &str) -> Result<Scope, AppError> {
+pub async fn scope(caller: &Caller, slug: &str) -> Result<Scope, AppError> {
     if slug.is_empty() {
-        principal.require_platform_staff()?;
-        return Ok(Scope {
-            org_id: None,
-            org_name: None,
-        });
+        caller.staff()?;
+        return Ok(Scope::Platform);
     }
-    let access = principal.for_org(db, slug).await?;
+    let access = caller.org(slug).await?;
     let access = if access.user.platform_role.is_some() {
         access
     } else {
         access.require(Role::Admin)?.require_member()?
     };
-    Ok(Scope {
-        org_id: Some(access.org_id),
-        org_name: Some(access.display_name),
+    Ok(Scope::Organization {
+        id: access.org_id,
+        name: access.display_name,
     })
 }
 
 /// A validated filter, ready to bind.
 pub struct Criteria {
-    org_id: String,
+    /// `None`: every organization (a [`Scope::Platform`] caller).
+    org_id: Option<String>,
     actor: String,
     action: String,
     from_ms: i64,
@@ -49,7 +66,7 @@ pub struct Criteria {
 }
 
 impl Criteria {
-    pub fn parse(filter: &AuditFilter, org_id: Option<String>) -> Result<Criteria, AppError> {
+    pub fn parse(filter: &AuditFilter, scope: &Scope) -> Result<Criteria, AppError> {
         let mut fields = Vec::new();
         let mut date = |name: &str, text: &str| -> Option<i64> {
             if text.trim().is_empty() {
@@ -78,7 +95,7 @@ impl Criteria {
             return Err(AppError::Invalid { fields });
         }
         Ok(Criteria {
-            org_id: org_id.unwrap_or_default(),
+            org_id: scope.org_id().map(str::to_owned),
             actor: filter.actor.trim().to_lowercase(),
             action: filter.action.trim().to_owned(),
             from_ms,
@@ -90,24 +107,39 @@ impl Criteria {
 const FROM_WHERE: &str = "FROM audit_events e
      LEFT JOIN users u ON u.id = e.actor_user_id
      LEFT JOIN organizations o ON o.id = e.organization_id
-     WHERE ($1 = '' OR e.organization_id = $1)
-       AND ($2 = '' OR u.email LIKE $3 ESCAPE '\\' OR LOWER(u.display_name) LIKE $3 ESCAPE '\\')
-       AND ($4 = '' OR e.action = $4 OR ($4 LIKE '%.' AND e.action LIKE $5 ESCAPE '\\'))
-       AND e.at >= $6 AND e.at < $7";
+     WHERE ($1 = '' OR u.email LIKE $2 ESCAPE '\\' OR LOWER(u.display_name) LIKE $2 ESCAPE '\\')
+       AND ($3 = '' OR e.action = $3 OR ($3 LIKE '%.' AND e.action LIKE $4 ESCAPE '\\'))
+       AND e.at >= $5 AND e.at < $6";
+
+/// The organization condition, present only for an organization's scope.
+const IN_ORG: &str = "AND e.organization_id = $7";
+
+impl Criteria {
+    /// `FROM … WHERE …` for these criteria.
+    fn from_where(&self) -> String {
+        match self.org_id {
+            Some(_) => format!("{FROM_WHERE} {IN_ORG}"),
+            None => FROM_WHERE.to_owned(),
+        }
+    }
+}
 
 fn bind<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     c: &'q Criteria,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     let action_prefix = format!("{}%", like_escape(&c.action));
-    query
-        .bind(&c.org_id)
+    let query = query
         .bind(&c.actor)
         .bind(like_pattern(&c.actor))
         .bind(&c.action)
         .bind(action_prefix)
         .bind(c.from_ms)
-        .bind(c.to_ms)
+        .bind(c.to_ms);
+    match &c.org_id {
+        Some(id) => query.bind(id),
+        None => query,
+    }
 }
 
 fn to_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, AppError> {
@@ -131,7 +163,7 @@ const COLUMNS: &str = "SELECT e.id, e.at, e.action, e.target, e.client_addr, e.o
 /// One page of matching events (newest first) and how many match in all.
 pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i64), AppError> {
     let total: i64 = bind(
-        sqlx::query(&format!("SELECT COUNT(*) AS n {FROM_WHERE}")),
+        sqlx::query(&format!("SELECT COUNT(*) AS n {}", c.from_where())),
         c,
     )
     .fetch_one(db.pool())
@@ -139,7 +171,8 @@ pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i6
     .try_get("n")?;
     let offset = i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE);
     let sql = format!(
-        "{COLUMNS} {FROM_WHERE} ORDER BY e.at DESC, e.id DESC LIMIT {PER_PAGE} OFFSET {offset}"
+        "{COLUMNS} {} ORDER BY e.at DESC, e.id DESC LIMIT {PER_PAGE} OFFSET {offset}",
+        c.from_where()
     );
     let rows = bind(sqlx::query(&sql), c).fetch_all(db.pool()).await?;
     let rows = rows.iter().map(to_row).collect::<Result<_, _>>()?;
@@ -148,19 +181,29 @@ pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i6
 
 /// Every matching event (newest first), at most `limit`, for the export.
 pub async fn all(db: &Db, c: &Criteria, limit: u32) -> Result<Vec<AuditRow>, AppError> {
-    let sql = format!("{COLUMNS} {FROM_WHERE} ORDER BY e.at DESC, e.id DESC LIMIT {limit}");
+    let sql = format!(
+        "{COLUMNS} {} ORDER BY e.at DESC, e.id DESC LIMIT {limit}",
+        c.from_where()
+    );
     let rows = bind(sqlx::query(&sql), c).fetch_all(db.pool()).await?;
     rows.iter().map(to_row).collect()
 }
 
 /// The distinct actions in scope, for the filter's choices.
-pub async fn actions(db: &Db, org_id: Option<&str>) -> Result<Vec<String>, AppError> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT action FROM audit_events WHERE ($1 = '' OR organization_id = $1) ORDER BY action",
-    )
-    .bind(org_id.unwrap_or(""))
-    .fetch_all(db.pool())
-    .await?;
+pub async fn actions(db: &Db, scope: &Scope) -> Result<Vec<String>, AppError> {
+    let rows = match scope {
+        Scope::Organization { id, .. } => sqlx::query(
+            "SELECT DISTINCT action FROM audit_events WHERE organization_id = $1 ORDER BY action",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?,
+        Scope::Platform => {
+            sqlx::query("SELECT DISTINCT action FROM audit_events ORDER BY action")
+                .fetch_all(db.pool())
+                .await?
+        }
+    };
     rows.iter()
         .map(|r| r.try_get("action").map_err(AppError::from))
         .collect()

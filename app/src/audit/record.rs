@@ -21,27 +21,54 @@ impl Outcome {
     }
 }
 
+/// Who acted, as the audit log records it: a user, an API key, or nobody (an anonymous
+/// visitor, the command line), always with the address the request came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub api_key_id: Option<String>,
+    pub client_addr: String,
+}
+
+impl Actor {
+    /// The same client acting as `user_id` (e.g. the account that just signed in).
+    pub fn as_user(&self, user_id: &str) -> Actor {
+        Actor {
+            user_id: Some(user_id.to_owned()),
+            api_key_id: None,
+            client_addr: self.client_addr.clone(),
+        }
+    }
+
+    /// The command line, acting for nobody in particular.
+    pub fn cli() -> Actor {
+        Actor {
+            user_id: None,
+            api_key_id: None,
+            client_addr: "cli".to_owned(),
+        }
+    }
+}
+
 /// One audit event.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
-    pub actor_user_id: Option<&'a str>,
+    pub actor: &'a Actor,
     pub action: &'a str,
     pub organization_id: Option<&'a str>,
     pub target: Option<&'a str>,
-    pub client_addr: &'a str,
     pub outcome: Outcome,
     pub detail: Option<&'a str>,
 }
 
 impl<'a> Event<'a> {
-    /// A successful action by `actor` from `client_addr`.
-    pub fn new(action: &'a str, actor_user_id: Option<&'a str>, client_addr: &'a str) -> Self {
+    /// A successful action by `actor`.
+    pub fn new(action: &'a str, actor: &'a Actor) -> Self {
         Event {
-            actor_user_id,
+            actor,
             action,
             organization_id: None,
             target: None,
-            client_addr,
             outcome: Outcome::Success,
             detail: None,
         }
@@ -72,15 +99,16 @@ where
     sqlx::query(
         "INSERT INTO audit_events (id, at, actor_user_id, actor_api_key_id, action, organization_id,
                                    target, client_addr, outcome, detail)
-         VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(new_id())
     .bind(now_ms())
-    .bind(event.actor_user_id)
+    .bind(event.actor.user_id.as_deref())
+    .bind(event.actor.api_key_id.as_deref())
     .bind(event.action)
     .bind(event.organization_id)
     .bind(event.target)
-    .bind(event.client_addr)
+    .bind(&event.actor.client_addr)
     .bind(event.outcome.as_str())
     .bind(event.detail)
     .execute(executor)

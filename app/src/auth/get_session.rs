@@ -7,15 +7,13 @@ use leptos::prelude::*;
 #[server(prefix = "/fn", endpoint = "auth/session")]
 pub async fn get_session() -> Result<SessionInfo, AppError> {
     use crate::{
-        auth::{CurrentUser, principal::request_context},
+        auth::{CurrentUser, caller::Caller},
         orgs::repo::list_for_user,
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let user = match ctx.principal.user() {
+    let caller = Caller::current()?;
+    let user = match caller.principal.user() {
         Some(user) => {
-            let organizations = list_for_user(&state.db, &user.user_id).await?;
+            let organizations = list_for_user(caller.db(), &user.user_id).await?;
             Some(CurrentUser {
                 display_name: user.display_name.clone(),
                 email: user.email.clone(),
@@ -26,8 +24,8 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
         None => None,
     };
     Ok(SessionInfo {
-        lang: ctx.lang,
-        languages: state.config.languages.clone(),
+        lang: caller.lang,
+        languages: caller.state.config.languages.clone(),
         user,
     })
 }

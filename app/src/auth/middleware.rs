@@ -63,11 +63,22 @@ pub async fn request_context(
                 .and_then(|v| Lang::from_accept_language(v, allowed))
         })
         .unwrap_or(state.config.default_language);
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map_or_else(crate::db::new_id, str::to_owned);
     req.extensions_mut().insert(RequestContext {
         principal,
         client_addr,
         user_agent,
         lang,
+        request_id,
     });
     next.run(req).await
 }

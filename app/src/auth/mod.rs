@@ -16,6 +16,8 @@ pub use sign_in::*;
 pub use sign_out::*;
 
 #[cfg(feature = "ssr")]
+pub mod caller;
+#[cfg(feature = "ssr")]
 pub mod middleware;
 #[cfg(feature = "ssr")]
 pub mod password;

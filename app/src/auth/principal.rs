@@ -1,10 +1,9 @@
 //! Who is calling: built once per request by [`super::middleware`] and read by every server
-//! function through [`request_context`]. Authorization always comes from the database row
-//! loaded here, never from anything the client sent.
+//! function through [`super::caller::Caller`]. Authorization always comes from the database
+//! row loaded here, never from anything the client sent.
 
 use super::PlatformRole;
 use crate::{error::AppError, i18n::Lang};
-use leptos::prelude::*;
 
 /// A signed-in user as loaded from their session and user row.
 #[derive(Debug, Clone)]
@@ -69,18 +68,8 @@ pub struct RequestContext {
     pub user_agent: Option<String>,
     /// The language to answer in: user preference, else cookie, else `Accept-Language`.
     pub lang: Lang,
-}
-
-/// The request context of the current server function or SSR render.
-pub fn request_context() -> Result<RequestContext, AppError> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
-        .ok_or_else(|| {
-            AppError::internal(
-                "request context",
-                "RequestContext missing; is the middleware installed?",
-            )
-        })
+    /// The request's id: the client's `X-Request-Id` when it is short and plain, else new.
+    pub request_id: String,
 }
 
 #[cfg(test)]

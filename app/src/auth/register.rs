@@ -15,7 +15,7 @@ pub async fn register(
 ) -> Result<(), AppError> {
     use crate::{
         auth::{
-            password, principal::request_context, rate_limit, session, set_cookie, users::NewUser,
+            caller::Caller, password, rate_limit, session, set_cookie, users::NewUser,
             validate::Checker,
         },
         i18n::Lang,
@@ -23,10 +23,8 @@ pub async fn register(
             OrgKind,
             repo::{self, NewOrganization},
         },
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
+    let caller = Caller::current()?;
 
     let mut check = Checker::default();
     let kind = check.choice("kind", OrgKind::parse(&kind));
@@ -45,18 +43,18 @@ pub async fn register(
     check.password("password", &password, 10, 256);
     let language = check.choice(
         "language",
-        Lang::parse(&language).filter(|l| state.config.languages.contains(l)),
+        Lang::parse(&language).filter(|l| caller.state.config.languages.contains(l)),
     );
     check.finish()?;
     let (Some(kind), Some(language)) = (kind, language) else {
         return Err(AppError::BadRequest);
     };
 
-    let limit = state.config.rate_limits.registrations_per_hour;
+    let limit = caller.state.config.rate_limits.registrations_per_hour;
     if !rate_limit::admit(
-        &state.db,
+        caller.db(),
         rate_limit::REGISTER,
-        &ctx.client_addr,
+        caller.client_addr(),
         limit,
         3_600_000,
     )
@@ -83,22 +81,22 @@ pub async fn register(
         },
     };
     let account = repo::register_account(
-        &state.db,
+        caller.db(),
         &user,
         &org,
-        &state.config.public_mail_domains,
-        &ctx.client_addr,
+        &caller.state.config.public_mail_domains,
+        &caller.actor,
     )
     .await?;
     let token = session::create(
-        &state.db,
-        &state.config,
+        caller.db(),
+        &caller.state.config,
         &account.user_id,
-        &ctx.client_addr,
-        ctx.user_agent.as_deref(),
+        caller.client_addr(),
+        caller.user_agent.as_deref(),
     )
     .await?;
-    set_cookie(&session::cookie(&state.config, &token))?;
+    set_cookie(&session::cookie(&caller.state.config, &token))?;
     leptos_axum::redirect("/dashboard");
     Ok(())
 }

@@ -13,32 +13,35 @@ pub async fn sign_in(
     use crate::{
         audit::{self, Event, Outcome},
         auth::{
-            password as pw, principal::request_context, rate_limit, safe_next, session, set_cookie,
-            users, validate::Checker,
+            caller::Caller, password as pw, rate_limit, safe_next, session, set_cookie, users,
+            validate::Checker,
         },
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
+    let caller = Caller::current()?;
     let mut check = Checker::default();
     let email = check.text("email", &email, 1, 254).to_lowercase();
     check.password("password", &password, 1, 256);
     check.finish()?;
 
-    let limits = &state.config.rate_limits;
+    let limits = &caller.state.config.rate_limits;
     let window =
         i64::try_from(limits.sign_in_window_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
-    let db = &state.db;
+    let db = caller.db();
     let account_failures =
         rate_limit::count(db, rate_limit::SIGN_IN_ACCOUNT, &email, window).await?;
-    let address_failures =
-        rate_limit::count(db, rate_limit::SIGN_IN_ADDRESS, &ctx.client_addr, window).await?;
+    let address_failures = rate_limit::count(
+        db,
+        rate_limit::SIGN_IN_ADDRESS,
+        caller.client_addr(),
+        window,
+    )
+    .await?;
     if account_failures >= i64::from(limits.sign_in_failures_per_account)
         || address_failures >= i64::from(limits.sign_in_failures_per_address)
     {
         audit::record(
             db.pool(),
-            Event::new("auth.sign_in", None, &ctx.client_addr)
+            Event::new("auth.sign_in", &caller.actor)
                 .target(&email)
                 .outcome(Outcome::Denied, "rate_limited"),
         )
@@ -56,10 +59,10 @@ pub async fn sign_in(
     let verified = pw::verify(password, stored).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
         rate_limit::record(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
-        rate_limit::record(db, rate_limit::SIGN_IN_ADDRESS, &ctx.client_addr).await?;
+        rate_limit::record(db, rate_limit::SIGN_IN_ADDRESS, caller.client_addr()).await?;
         audit::record(
             db.pool(),
-            Event::new("auth.sign_in", None, &ctx.client_addr)
+            Event::new("auth.sign_in", &caller.actor)
                 .target(&email)
                 .outcome(Outcome::Failure, "invalid_credentials"),
         )
@@ -69,7 +72,7 @@ pub async fn sign_in(
     if suspended {
         audit::record(
             db.pool(),
-            Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr)
+            Event::new("auth.sign_in", &caller.actor.as_user(&user_id))
                 .outcome(Outcome::Denied, "suspended"),
         )
         .await?;
@@ -79,18 +82,18 @@ pub async fn sign_in(
     // A fresh token at every sign-in: any session id planted before sign-in is worthless.
     let token = session::create(
         db,
-        &state.config,
+        &caller.state.config,
         &user_id,
-        &ctx.client_addr,
-        ctx.user_agent.as_deref(),
+        caller.client_addr(),
+        caller.user_agent.as_deref(),
     )
     .await?;
     audit::record(
         db.pool(),
-        Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr),
+        Event::new("auth.sign_in", &caller.actor.as_user(&user_id)),
     )
     .await?;
-    set_cookie(&session::cookie(&state.config, &token))?;
+    set_cookie(&session::cookie(&caller.state.config, &token))?;
     leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| "/dashboard".into()));
     Ok(())
 }

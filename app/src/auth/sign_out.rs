@@ -7,23 +7,18 @@ use leptos::prelude::*;
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::{
         audit::{self, Event},
-        auth::{
-            principal::{Principal, request_context},
-            session, set_cookie,
-        },
-        state::app_state,
+        auth::{caller::Caller, principal::Principal, session, set_cookie},
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    if let Principal::User(user) = &ctx.principal {
-        session::delete(&state.db, &user.session_hash).await?;
+    let caller = Caller::current()?;
+    if let Principal::User(user) = &caller.principal {
+        session::delete(caller.db(), &user.session_hash).await?;
         audit::record(
-            state.db.pool(),
-            Event::new("auth.sign_out", Some(&user.user_id), &ctx.client_addr),
+            caller.db().pool(),
+            Event::new("auth.sign_out", &caller.actor),
         )
         .await?;
     }
-    set_cookie(&session::clear_cookie(&state.config))?;
+    set_cookie(&session::clear_cookie(&caller.state.config))?;
     leptos_axum::redirect("/");
     Ok(())
 }

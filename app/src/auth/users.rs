@@ -131,7 +131,7 @@ pub async fn upsert_platform_admin(
     }
     crate::audit::record(
         &mut *tx,
-        crate::audit::Event::new("platform.admin_create", None, "cli").target(&id),
+        crate::audit::Event::new("platform.admin_create", &crate::audit::Actor::cli()).target(&id),
     )
     .await?;
     tx.commit().await?;

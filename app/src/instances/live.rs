@@ -15,13 +15,11 @@
 //! `{"kind":"removed","id":…}` when an item leaves the dashboard.
 
 use crate::{
-    auth::{middleware::err_response, principal::RequestContext},
+    auth::{caller::Caller, middleware::err_response},
     db::{Db, now_ms},
-    state::AppState,
 };
 use axum::{
-    Extension,
-    extract::{Query, State},
+    extract::Query,
     response::{
         IntoResponse, Response,
         sse::{Event, KeepAlive, Sse},
@@ -46,12 +44,9 @@ pub struct EventsQuery {
 type Snapshot = BTreeMap<String, (&'static str, String)>;
 
 /// The live stream of an organization's request and instance changes.
-pub async fn events(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
-    Query(query): Query<EventsQuery>,
-) -> Response {
-    let access = match ctx.principal.for_org(&state.db, &query.org).await {
+pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Response {
+    let state = &caller.state;
+    let access = match caller.org(&query.org).await {
         Ok(access) => access,
         Err(err) => return err_response(err),
     };

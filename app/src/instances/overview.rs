@@ -89,17 +89,16 @@ pub const DASHBOARD_REQUESTS: i64 = 50;
 /// The dashboard of organization `slug`, for its members and platform staff.
 #[server(prefix = "/fn", endpoint = "orgs/overview")]
 pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
-    use crate::{auth::principal::request_context, state::app_state};
+    use crate::auth::caller::Caller;
     use sqlx::Row;
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx.principal.for_org(&state.db, &slug).await?;
+    let caller = Caller::current()?;
+    let access = caller.org(&slug).await?;
     let instances = sqlx::query(
         "SELECT id, name, display_name, phase, packages, created_at FROM instances
          WHERE organization_id = $1 ORDER BY created_at DESC, id",
     )
     .bind(&access.org_id)
-    .fetch_all(state.db.pool())
+    .fetch_all(caller.db().pool())
     .await?
     .iter()
     .map(|r| {
@@ -109,7 +108,7 @@ pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
             name: r.try_get("name")?,
             display_name: r.try_get("display_name")?,
             phase: r.try_get("phase")?,
-            packages: PackageName::list_from_json(&state.config.catalog, &packages)?,
+            packages: PackageName::list_from_json(&caller.state.config.catalog, &packages)?,
             created_at: r.try_get("created_at")?,
         })
     })
@@ -122,7 +121,7 @@ pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
     )
     .bind(&access.org_id)
     .bind(DASHBOARD_REQUESTS)
-    .fetch_all(state.db.pool())
+    .fetch_all(caller.db().pool())
     .await?
     .iter()
     .map(|r| {

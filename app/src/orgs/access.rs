@@ -1,16 +1,12 @@
 //! "Which tenant, which role", checked on the server at every call site:
-//! `ctx.principal.for_org(&db, &slug).await?.require(Role::Admin)?`.
+//! `caller.org(&slug).await?.require(Role::Admin)?`.
 //!
 //! A signed-in user who is not a member of the organization gets `NotFound`, so the
 //! existence of other tenants is not revealed. Platform staff who are not members get
 //! read access (`Viewer`), never management rights inside a customer's organization.
 
 use super::{OrgKind, Role};
-use crate::{
-    auth::principal::{Principal, UserPrincipal},
-    db::Db,
-    error::AppError,
-};
+use crate::{audit::Actor, auth::principal::UserPrincipal, db::Db, error::AppError};
 use sqlx::Row;
 
 /// The caller's standing in one organization.
@@ -25,12 +21,19 @@ pub struct OrgAccess {
     /// Whether the caller holds a membership (platform staff may read without one).
     pub is_member: bool,
     pub user: UserPrincipal,
+    /// Who acts, for the audit events the change writes.
+    pub actor: Actor,
 }
 
-impl Principal {
-    /// Loads the caller's access to the organization `slug`.
-    pub async fn for_org(&self, db: &Db, slug: &str) -> Result<OrgAccess, AppError> {
-        let user = self.require_user()?;
+/// Loads `user`'s access to the organization `slug` (through
+/// [`Caller::org`](crate::auth::caller::Caller::org)).
+pub(crate) async fn load(
+    db: &Db,
+    user: &UserPrincipal,
+    actor: &Actor,
+    slug: &str,
+) -> Result<OrgAccess, AppError> {
+    {
         let row = sqlx::query(
             "SELECT o.id, o.slug, o.display_name, o.kind, m.role
              FROM organizations o
@@ -60,6 +63,7 @@ impl Principal {
             role,
             is_member,
             user: user.clone(),
+            actor: actor.clone(),
         })
     }
 }

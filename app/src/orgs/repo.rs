@@ -33,13 +33,13 @@ pub async fn register_account(
     user: &NewUser<'_>,
     org: &NewOrganization<'_>,
     public_domains: &[String],
-    client_addr: &str,
+    actor: &audit::Actor,
 ) -> Result<CreatedAccount, AppError> {
     let claimed = match org.kind {
         OrgKind::Company => domain::claimed_domain(user.email, public_domains),
         OrgKind::Personal => None,
     };
-    let result = insert_account(db, user, org, claimed, client_addr).await;
+    let result = insert_account(db, user, org, claimed, actor).await;
     result.map_err(|err| match err {
         InsertError::App(app) => app,
         InsertError::Db(e) if is_unique_violation(&e, "users", "email") => AppError::EmailTaken,
@@ -68,7 +68,7 @@ async fn insert_account(
     user: &NewUser<'_>,
     org: &NewOrganization<'_>,
     claimed: Option<&str>,
-    client_addr: &str,
+    actor: &audit::Actor,
 ) -> Result<CreatedAccount, InsertError> {
     let mut tx = db.pool().begin().await?;
     // The first statement writes, so SQLite takes its write lock up front (waiting up to the
@@ -113,7 +113,7 @@ async fn insert_account(
         .await?;
     audit::record(
         &mut *tx,
-        audit::Event::new("account.register", Some(&user_id), client_addr)
+        audit::Event::new("account.register", &actor.as_user(&user_id))
             .organization(&organization_id)
             .target(&slug),
     )

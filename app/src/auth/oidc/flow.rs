@@ -8,9 +8,9 @@
 //! page with a localized reason and no session.
 
 use crate::{
-    audit::{self, Event, Outcome},
+    audit::{self, Actor, Event, Outcome},
     auth::{
-        principal::RequestContext,
+        caller::Caller,
         safe_next,
         session::{self, cookie_value, hash_token, new_token},
         users::{self, NewUser},
@@ -25,7 +25,6 @@ use crate::{
     state::AppState,
 };
 use axum::{
-    Extension,
     extract::{Path, Query, State},
     response::{AppendHeaders, IntoResponse, Redirect, Response},
 };
@@ -87,14 +86,14 @@ pub async fn start(
 
 /// `GET /auth/oidc/{id}/callback`: finishes the sign-in.
 pub async fn callback(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<RequestContext>,
+    caller: Caller,
     Path(id): Path<String>,
     Query(query): Query<CallbackQuery>,
     headers: http::HeaderMap,
 ) -> Response {
+    let state = &caller.state;
     let token = cookie_value(&headers, COOKIE).map(str::to_owned);
-    match finish(&state, &ctx, &id, token.as_deref(), query).await {
+    match finish(&caller, &id, token.as_deref(), query).await {
         Ok((session_token, next)) => {
             let session_cookie = session::cookie(&state.config, &session_token);
             (
@@ -114,7 +113,7 @@ pub async fn callback(
             };
             if let Err(e) = audit::record(
                 state.db.pool(),
-                Event::new("auth.sign_in", None, &ctx.client_addr)
+                Event::new("auth.sign_in", &caller.actor)
                     .target(&format!("oidc:{id}"))
                     .outcome(Outcome::Failure, &reason),
             )
@@ -319,12 +318,12 @@ struct Identity {
 }
 
 async fn finish(
-    state: &AppState,
-    ctx: &RequestContext,
+    caller: &Caller,
     id: &str,
     token: Option<&str>,
     query: CallbackQuery,
 ) -> Result<(String, String), AppError> {
+    let state = &caller.state;
     let issuer = issuer(state, id)?;
     let login = match token {
         Some(token) => take_login(&state.db, token).await?,
@@ -342,7 +341,7 @@ async fn finish(
     }
     let code = query.code.ok_or(failed(OidcFailure::Denied))?;
     let identity = verify(state, issuer, id, code, &login).await?;
-    let user_id = resolve_user(state, ctx, &identity, login.next.as_deref()).await?;
+    let user_id = resolve_user(caller, &identity, login.next.as_deref()).await?;
     let suspended = sqlx::query("SELECT status FROM users WHERE id = $1")
         .bind(&user_id)
         .fetch_one(state.db.pool())
@@ -356,13 +355,13 @@ async fn finish(
         &state.db,
         &state.config,
         &user_id,
-        &ctx.client_addr,
-        ctx.user_agent.as_deref(),
+        caller.client_addr(),
+        caller.user_agent.as_deref(),
     )
     .await?;
     audit::record(
         state.db.pool(),
-        Event::new("auth.sign_in", Some(&user_id), &ctx.client_addr).target(&format!("oidc:{id}")),
+        Event::new("auth.sign_in", &caller.actor.as_user(&user_id)).target(&format!("oidc:{id}")),
     )
     .await?;
     Ok((
@@ -448,12 +447,11 @@ async fn verify(
 /// email (linked now); else a new account — with a personal organization, unless the
 /// person is on their way to accept an invitation or has one pending.
 async fn resolve_user(
-    state: &AppState,
-    ctx: &RequestContext,
+    caller: &Caller,
     identity: &Identity,
     next: Option<&str>,
 ) -> Result<String, AppError> {
-    let db = &state.db;
+    let db = caller.db();
     let linked =
         sqlx::query("SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2")
             .bind(&identity.issuer)
@@ -469,7 +467,7 @@ async fn resolve_user(
         .filter(|e| identity.email_verified && crate::auth::validate::is_plausible_email(e))
         .ok_or(failed(OidcFailure::EmailUnverified))?;
     if let Some(existing) = users::credentials(db, email).await? {
-        link(db, identity, &existing.user_id, &ctx.client_addr).await?;
+        link(db, identity, &caller.actor.as_user(&existing.user_id)).await?;
         return Ok(existing.user_id);
     }
     let local = email.split('@').next().unwrap_or(email);
@@ -480,7 +478,7 @@ async fn resolve_user(
         email,
         given_name: &given,
         family_name: &family,
-        language: ctx.lang,
+        language: caller.lang,
         password_hash: None,
     };
     let invited = next.is_some_and(|n| n.starts_with("/invite/"))
@@ -503,7 +501,7 @@ async fn resolve_user(
         };
         audit::record(
             &mut *tx,
-            Event::new("account.register", Some(&id), &ctx.client_addr).target("oidc"),
+            Event::new("account.register", &caller.actor.as_user(&id)).target("oidc"),
         )
         .await?;
         tx.commit().await?;
@@ -518,22 +516,18 @@ async fn resolve_user(
             db,
             &user,
             &org,
-            &state.config.public_mail_domains,
-            &ctx.client_addr,
+            &caller.state.config.public_mail_domains,
+            &caller.actor,
         )
         .await?
         .user_id
     };
-    link(db, identity, &user_id, &ctx.client_addr).await?;
+    link(db, identity, &caller.actor.as_user(&user_id)).await?;
     Ok(user_id)
 }
 
-async fn link(
-    db: &Db,
-    identity: &Identity,
-    user_id: &str,
-    client_addr: &str,
-) -> Result<(), AppError> {
+async fn link(db: &Db, identity: &Identity, actor: &Actor) -> Result<(), AppError> {
+    let user_id = actor.user_id.as_deref().unwrap_or_default();
     let mut tx = db.pool().begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
@@ -552,7 +546,7 @@ async fn link(
     }
     audit::record(
         &mut *tx,
-        Event::new("auth.oidc_link", Some(user_id), client_addr).target(&identity.issuer),
+        Event::new("auth.oidc_link", actor).target(&identity.issuer),
     )
     .await?;
     tx.commit().await?;

@@ -19,8 +19,9 @@ use leptos::prelude::*;
 /// The configured issuers as (id, display name), for the sign-in buttons; open to anyone.
 #[server(prefix = "/fn", endpoint = "auth/oidc_issuers")]
 pub async fn oidc_issuers() -> Result<Vec<(String, String)>, AppError> {
-    let state = crate::state::app_state()?;
-    Ok(state
+    let caller = crate::auth::caller::Caller::current()?;
+    Ok(caller
+        .state
         .config
         .oidc
         .iter()

@@ -43,11 +43,10 @@ pub struct RequestDetail {
 /// A request for platform staff; `not_found` for anyone else and for unknown ids.
 #[server(prefix = "/fn", endpoint = "admin/requests/get")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
-    use crate::{auth::principal::request_context, state::app_state};
+    use crate::auth::caller::Caller;
     use sqlx::Row;
-    let state = app_state()?;
-    let ctx = request_context()?;
-    ctx.principal.require_platform_staff()?;
+    let caller = Caller::current()?;
+    caller.staff()?;
     let row = sqlx::query(
         "SELECT r.*, o.display_name AS organization, o.slug, d.display_name AS decided_by_name,
                 i.name AS instance_name
@@ -58,7 +57,7 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
          WHERE r.id = $1",
     )
     .bind(&id)
-    .fetch_optional(state.db.pool())
+    .fetch_optional(caller.db().pool())
     .await?
     .ok_or(AppError::NotFound)?;
     let secrets = sqlx::query(
@@ -66,7 +65,7 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
          ORDER BY package_id, field",
     )
     .bind(&id)
-    .fetch_all(state.db.pool())
+    .fetch_all(caller.db().pool())
     .await?
     .iter()
     .map(|r| {
@@ -86,7 +85,7 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
         agent_name: row.try_get("agent_name")?,
         soul_md: row.try_get("soul_md")?,
         agents_md: row.try_get("agents_md")?,
-        packages: PackageName::list_from_json(&state.config.catalog, &packages)?,
+        packages: PackageName::list_from_json(&caller.state.config.catalog, &packages)?,
         secrets,
         billing_company: row.try_get("billing_company")?,
         billing_street: row.try_get("billing_street")?,

@@ -39,10 +39,9 @@ pub async fn list_requests(
     query: Option<String>,
     page: Option<u32>,
 ) -> Result<QueuePage, AppError> {
-    use crate::{auth::principal::request_context, error::Problem, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    ctx.principal.require_platform_staff()?;
+    use crate::{auth::caller::Caller, error::Problem};
+    let caller = Caller::current()?;
+    caller.staff()?;
     let status = status.unwrap_or_else(|| "pending".into());
     const STATUSES: [&str; 7] = [
         "all",
@@ -62,7 +61,7 @@ pub async fn list_requests(
     }
     let page = page.unwrap_or(1).clamp(1, 1_000_000);
     let filter = if status == "all" { "" } else { status.as_str() };
-    let (rows, total) = super::repo::queue(&state.db, filter, &query, page).await?;
+    let (rows, total) = super::repo::queue(caller.db(), filter, &query, page).await?;
     Ok(QueuePage {
         rows,
         total,

@@ -2,8 +2,8 @@
 
 use super::{QUEUE_PER_PAGE, QueueRow};
 use crate::{
-    audit::{self, Event},
-    auth::principal::UserPrincipal,
+    audit::{self, Actor, Event},
+    auth::caller::Staff,
     db::{Backend, Db, is_unique_violation, like_pattern, new_id, now_ms},
     error::AppError,
     instances::naming::{self, NameError},
@@ -52,7 +52,7 @@ pub async fn create(
     db: &Db,
     keyring: Option<&Keyring>,
     request: &NewRequest,
-    client_addr: &str,
+    actor: &Actor,
     origin: &str,
 ) -> Result<String, AppError> {
     let id = new_id();
@@ -113,7 +113,7 @@ pub async fn create(
     }
     audit::record(
         &mut *tx,
-        Event::new("request.create", Some(&request.requested_by), client_addr)
+        Event::new("request.create", actor)
             .organization(&request.organization_id)
             .target(&id),
     )
@@ -128,9 +128,8 @@ pub async fn create(
 pub async fn approve(
     db: &Db,
     request_id: &str,
-    staff: &UserPrincipal,
+    staff: &Staff,
     note: Option<&str>,
-    client_addr: &str,
     origin: &str,
 ) -> Result<(String, String), AppError> {
     let now = now_ms();
@@ -143,7 +142,7 @@ pub async fn approve(
          WHERE id = $4 AND status IN ('pending', 'rejected')",
     )
     .bind(note)
-    .bind(&staff.user_id)
+    .bind(&staff.user.user_id)
     .bind(now)
     .bind(request_id)
     .execute(&mut *tx)
@@ -209,7 +208,7 @@ pub async fn approve(
     ] {
         audit::record(
             &mut *tx,
-            Event::new(action, Some(&staff.user_id), client_addr)
+            Event::new(action, &staff.actor)
                 .organization(&org_id)
                 .target(target),
         )
@@ -225,9 +224,8 @@ pub async fn approve(
 pub async fn reject(
     db: &Db,
     request_id: &str,
-    staff: &UserPrincipal,
+    staff: &Staff,
     note: &str,
-    client_addr: &str,
     origin: &str,
 ) -> Result<String, AppError> {
     let now = now_ms();
@@ -238,7 +236,7 @@ pub async fn reject(
          WHERE id = $4 AND status = 'pending'",
     )
     .bind(note)
-    .bind(&staff.user_id)
+    .bind(&staff.user.user_id)
     .bind(now)
     .bind(request_id)
     .execute(&mut *tx)
@@ -256,7 +254,7 @@ pub async fn reject(
     }
     audit::record(
         &mut *tx,
-        Event::new("request.reject", Some(&staff.user_id), client_addr)
+        Event::new("request.reject", &staff.actor)
             .organization(&org)
             .target(request_id),
     )

@@ -25,14 +25,12 @@ pub struct WizardContext {
 #[server(prefix = "/fn", endpoint = "requests/wizard")]
 pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError> {
     use crate::{
-        auth::principal::request_context,
+        auth::caller::Caller,
         i18n::{fill, texts},
-        state::app_state,
     };
     use sqlx::Row;
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx.principal.for_org(&state.db, &slug).await?;
+    let caller = Caller::current()?;
+    let access = caller.org(&slug).await?;
     let can_submit = access.may_request_instances();
     let owners = if can_submit {
         Vec::new()
@@ -42,13 +40,13 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
              WHERE m.organization_id = $1 AND m.role = 'owner' ORDER BY u.display_name",
         )
         .bind(&access.org_id)
-        .fetch_all(state.db.pool())
+        .fetch_all(caller.db().pool())
         .await?
         .iter()
         .map(|r| r.try_get("display_name"))
         .collect::<Result<_, _>>()?
     };
-    let t = texts(ctx.lang);
+    let t = texts(caller.lang);
     let mut draft = Draft {
         soul_md: fill(t.wizard_default_soul, "name", &access.display_name),
         agents_md: fill(t.wizard_default_agents, "name", &access.display_name),
@@ -66,7 +64,7 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
          ORDER BY decided_at DESC, created_at DESC LIMIT 1",
     )
     .bind(&access.org_id)
-    .fetch_optional(state.db.pool())
+    .fetch_optional(caller.db().pool())
     .await?;
     if let Some(row) = previous {
         let company: Option<String> = row.try_get("billing_company")?;
@@ -84,7 +82,7 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
         kind: access.kind,
         can_submit,
         owners,
-        catalog: (*state.config.catalog).clone(),
+        catalog: (*caller.state.config.catalog).clone(),
         draft,
     })
 }

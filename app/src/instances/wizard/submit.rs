@@ -9,27 +9,25 @@ use leptos::prelude::*;
 #[server(prefix = "/fn", endpoint = "requests/submit")]
 pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppError> {
     use crate::{
-        auth::principal::request_context,
+        auth::caller::Caller,
         instances::requests::repo::{self, Billing, NewRequest},
         secrets::Keyring,
-        state::app_state,
     };
     use secrecy::SecretString;
     use zeroize::Zeroize;
 
     let mut draft = draft;
-    let state = app_state()?;
-    let ctx = request_context()?;
+    let caller = Caller::current()?;
     let result = async {
-        let access = ctx.principal.for_org(&state.db, &slug).await?;
+        let access = caller.org(&slug).await?;
         if !access.may_request_instances() {
             return Err(AppError::Forbidden);
         }
-        let valid = super::validate(&draft, &state.config.catalog, access.kind, None)?;
+        let valid = super::validate(&draft, &caller.state.config.catalog, access.kind, None)?;
         let keyring = if valid.secrets.is_empty() {
             None
         } else {
-            Keyring::from_config(&state.config.secrets)
+            Keyring::from_config(&caller.state.config.secrets)
                 .map_err(|e| AppError::internal("secrets configuration", e))?
         };
         let request = NewRequest {
@@ -56,16 +54,16 @@ pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppErr
                 .map(|(p, f, v)| (p, f, SecretString::from(v)))
                 .collect(),
         };
-        let origin = state.config.origin();
+        let origin = caller.state.config.origin();
         let id = repo::create(
-            &state.db,
+            caller.db(),
             keyring.as_ref(),
             &request,
-            &ctx.client_addr,
+            &access.actor,
             origin,
         )
         .await?;
-        state.changed(&access.org_id);
+        caller.state.changed(&access.org_id);
         Ok((id, access.slug))
     }
     .await;

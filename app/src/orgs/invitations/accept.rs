@@ -8,14 +8,10 @@ use leptos::prelude::*;
 /// What an invitation link offers; refuses unknown, used, revoked and expired links.
 #[server(prefix = "/fn", endpoint = "invitations/preview")]
 pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppError> {
-    use crate::{
-        auth::{principal::request_context, users},
-        state::app_state,
-    };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let invitation = super::repo::usable(state.db.pool(), &token).await?;
-    let account_exists = users::credentials(&state.db, &invitation.email)
+    use crate::auth::{caller::Caller, users};
+    let caller = Caller::current()?;
+    let invitation = super::repo::usable(caller.db().pool(), &token).await?;
+    let account_exists = users::credentials(caller.db(), &invitation.email)
         .await?
         .is_some();
     Ok(InvitationPreview {
@@ -24,8 +20,9 @@ pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppE
         email: invitation.email,
         inviter: invitation.inviter,
         account_exists,
-        signed_in_as: ctx.principal.user().map(|u| u.email.clone()),
-        issuers: state
+        signed_in_as: caller.principal.user().map(|u| u.email.clone()),
+        issuers: caller
+            .state
             .config
             .oidc
             .iter()
@@ -37,18 +34,10 @@ pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppE
 /// Accepts as the signed-in user, whose email must be the invited address.
 #[server(prefix = "/fn", endpoint = "invitations/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
-    use crate::{auth::principal::request_context, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let user = ctx.principal.require_user()?;
-    let slug = super::repo::accept_existing(
-        &state.db,
-        &token,
-        &user.user_id,
-        &user.email,
-        &ctx.client_addr,
-    )
-    .await?;
+    use crate::auth::caller::Caller;
+    let caller = Caller::current()?;
+    let user = caller.user()?;
+    let slug = super::repo::accept_existing(caller.db(), &token, user, &caller.actor).await?;
     leptos_axum::redirect(&format!("/orgs/{slug}/members"));
     Ok(())
 }
@@ -63,16 +52,11 @@ pub async fn accept_invitation_new(
     language: String,
 ) -> Result<(), AppError> {
     use crate::{
-        auth::{
-            password, principal::request_context, session, set_cookie, users::NewUser,
-            validate::Checker,
-        },
+        auth::{caller::Caller, password, session, set_cookie, users::NewUser, validate::Checker},
         i18n::Lang,
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    if matches!(ctx.principal, crate::auth::principal::Principal::User(_)) {
+    let caller = Caller::current()?;
+    if matches!(caller.principal, crate::auth::principal::Principal::User(_)) {
         // Signed-in people (suspended ones too) accept as themselves.
         return Err(AppError::BadRequest);
     }
@@ -82,14 +66,14 @@ pub async fn accept_invitation_new(
     check.password("password", &password, 10, 256);
     let language = check.choice(
         "language",
-        Lang::parse(&language).filter(|l| state.config.languages.contains(l)),
+        Lang::parse(&language).filter(|l| caller.state.config.languages.contains(l)),
     );
     check.finish()?;
     let Some(language) = language else {
         return Err(AppError::BadRequest);
     };
     // Refuse a dead link before spending a password hash on it.
-    let invitation = super::repo::usable(state.db.pool(), &token).await?;
+    let invitation = super::repo::usable(caller.db().pool(), &token).await?;
     let user = NewUser {
         email: &invitation.email,
         given_name: &given_name,
@@ -98,16 +82,16 @@ pub async fn accept_invitation_new(
         password_hash: Some(password::hash(password).await?),
     };
     let (user_id, slug) =
-        super::repo::accept_new(&state.db, &token, &user, &ctx.client_addr).await?;
+        super::repo::accept_new(caller.db(), &token, &user, &caller.actor).await?;
     let token = session::create(
-        &state.db,
-        &state.config,
+        caller.db(),
+        &caller.state.config,
         &user_id,
-        &ctx.client_addr,
-        ctx.user_agent.as_deref(),
+        caller.client_addr(),
+        caller.user_agent.as_deref(),
     )
     .await?;
-    set_cookie(&session::cookie(&state.config, &token))?;
+    set_cookie(&session::cookie(&caller.state.config, &token))?;
     leptos_axum::redirect(&format!("/orgs/{slug}/members"));
     Ok(())
 }

@@ -7,23 +7,21 @@ use leptos::prelude::*;
 /// Pending invitations of an organization; owners and admins who are members.
 #[server(prefix = "/fn", endpoint = "orgs/invitations/list")]
 pub async fn list_invitations(org: String) -> Result<Invitations, AppError> {
-    use crate::{auth::principal::request_context, db::now_ms, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    use crate::{auth::caller::Caller, db::now_ms, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Admin)?
         .require_member()?;
-    let invitations = super::repo::pending(&state.db, &access.org_id).await?;
+    let invitations = super::repo::pending(caller.db(), &access.org_id).await?;
     Ok(Invitations {
         invitations,
         grantable: Role::ALL
             .into_iter()
             .filter(|r| access.role.can_manage(*r))
             .collect(),
-        expiry_days: state.config.invitations.expiry_days,
+        expiry_days: caller.state.config.invitations.expiry_days,
         now: now_ms(),
     })
 }
@@ -39,16 +37,13 @@ pub async fn invite_member(
     language: String,
 ) -> Result<Invitation, AppError> {
     use crate::{
-        auth::{principal::request_context, validate::Checker},
+        auth::{caller::Caller, validate::Checker},
         i18n::Lang,
         orgs::Role,
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Admin)?
         .require_member()?;
@@ -57,73 +52,61 @@ pub async fn invite_member(
     let role = check.choice("role", Role::parse(&role));
     let language = check.choice(
         "language",
-        Lang::parse(&language).filter(|l| state.config.languages.contains(l)),
+        Lang::parse(&language).filter(|l| caller.state.config.languages.contains(l)),
     );
     check.finish()?;
     let (Some(role), Some(language)) = (role, language) else {
         return Err(AppError::BadRequest);
     };
-    deliver(&state, &access, &email, role, language, &ctx.client_addr).await
+    deliver(&caller, &access, &email, role, language).await
 }
 
 /// Sends a pending invitation again with a new link (the old link stops working).
 #[server(prefix = "/fn", endpoint = "orgs/invitations/resend")]
 pub async fn resend_invitation(org: String, id: String) -> Result<Invitation, AppError> {
-    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    use crate::{auth::caller::Caller, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Admin)?
         .require_member()?;
-    let (email, role, language) = super::repo::find_pending(&state.db, &access.org_id, &id).await?;
-    deliver(&state, &access, &email, role, language, &ctx.client_addr).await
+    let (email, role, language) =
+        super::repo::find_pending(caller.db(), &access.org_id, &id).await?;
+    deliver(&caller, &access, &email, role, language).await
 }
 
 /// Revokes a pending invitation.
 #[server(prefix = "/fn", endpoint = "orgs/invitations/revoke")]
 pub async fn revoke_invitation(org: String, id: String) -> Result<(), AppError> {
-    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    use crate::{auth::caller::Caller, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Admin)?
         .require_member()?;
-    super::repo::revoke(&state.db, &access, &id, &ctx.client_addr).await
+    super::repo::revoke(caller.db(), &access, &id).await
 }
 
 /// Issues the invitation, commits it, then emails the link and records the outcome.
 #[cfg(feature = "ssr")]
 async fn deliver(
-    state: &crate::state::AppState,
+    caller: &crate::auth::caller::Caller,
     access: &crate::orgs::access::OrgAccess,
     email: &str,
     role: crate::orgs::Role,
     language: crate::i18n::Lang,
-    client_addr: &str,
 ) -> Result<Invitation, AppError> {
     use crate::{
         i18n::texts,
         mail::{self, InvitationMail},
         orgs::dashboard::role_name,
     };
-    let expiry_days = state.config.invitations.expiry_days;
-    let issued = super::repo::issue(
-        &state.db,
-        access,
-        email,
-        role,
-        language,
-        expiry_days,
-        client_addr,
-    )
-    .await?;
-    let link = format!("{}/invite/{}", state.config.origin(), issued.token);
+    let expiry_days = caller.state.config.invitations.expiry_days;
+    let issued =
+        super::repo::issue(caller.db(), access, email, role, language, expiry_days).await?;
+    let link = format!("{}/invite/{}", caller.state.config.origin(), issued.token);
     let message = mail::invitation(
         language,
         &InvitationMail {
@@ -135,12 +118,12 @@ async fn deliver(
             expiry_days,
         },
     );
-    let result = mail::send(&state.config.smtp, &message).await;
+    let result = mail::send(&caller.state.config.smtp, &message).await;
     if let Err(err) = &result {
         tracing::warn!(invitation = %issued.id, %err, "invitation email not delivered");
     }
-    super::repo::record_delivery(&state.db, &issued.id, &issued.token, &result).await?;
-    super::repo::pending(&state.db, &access.org_id)
+    super::repo::record_delivery(caller.db(), &issued.id, &issued.token, &result).await?;
+    super::repo::pending(caller.db(), &access.org_id)
         .await?
         .into_iter()
         .find(|i| i.id == issued.id)

@@ -4,8 +4,9 @@
 
 use super::{Delivery, Invitation};
 use crate::{
-    audit::{self, Event},
+    audit::{self, Actor, Event},
     auth::{
+        principal::UserPrincipal,
         session::{hash_token, new_token},
         users::{self, NewUser},
     },
@@ -68,7 +69,6 @@ pub async fn issue(
     role: Role,
     language: Lang,
     expiry_days: u32,
-    client_addr: &str,
 ) -> Result<Issued, AppError> {
     if !access.role.can_manage(role) {
         return Err(AppError::RoleNotAllowed);
@@ -141,7 +141,7 @@ pub async fn issue(
     let detail = role.as_str();
     audit::record(
         &mut *tx,
-        Event::new(action, Some(&access.user.user_id), client_addr)
+        Event::new(action, &access.actor)
             .organization(&access.org_id)
             .target(email)
             .outcome(audit::Outcome::Success, detail),
@@ -201,12 +201,7 @@ pub async fn find_pending(
 }
 
 /// Revokes a pending invitation; its link stops working at once.
-pub async fn revoke(
-    db: &Db,
-    access: &OrgAccess,
-    id: &str,
-    client_addr: &str,
-) -> Result<(), AppError> {
+pub async fn revoke(db: &Db, access: &OrgAccess, id: &str) -> Result<(), AppError> {
     let (email, role, _) = find_pending(db, &access.org_id, id).await?;
     if !access.role.can_manage(role) {
         return Err(AppError::RoleNotAllowed);
@@ -226,7 +221,7 @@ pub async fn revoke(
     }
     audit::record(
         &mut *tx,
-        Event::new("invitation.revoke", Some(&access.user.user_id), client_addr)
+        Event::new("invitation.revoke", &access.actor)
             .organization(&access.org_id)
             .target(&email),
     )
@@ -302,7 +297,7 @@ async fn join(
     tx: &mut Transaction<'static, Any>,
     invitation: &Usable,
     user_id: &str,
-    client_addr: &str,
+    actor: &Actor,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let flipped = sqlx::query(
@@ -337,7 +332,7 @@ async fn join(
     .await?;
     audit::record(
         &mut **tx,
-        Event::new("invitation.accept", Some(user_id), client_addr)
+        Event::new("invitation.accept", actor)
             .organization(&invitation.organization_id)
             .target(&invitation.email)
             .outcome(audit::Outcome::Success, invitation.role.as_str()),
@@ -350,18 +345,17 @@ async fn join(
 pub async fn accept_existing(
     db: &Db,
     token: &str,
-    user_id: &str,
-    user_email: &str,
-    client_addr: &str,
+    user: &UserPrincipal,
+    actor: &Actor,
 ) -> Result<String, AppError> {
     let mut tx = begin_write(db, token).await?;
     let invitation = usable(&mut *tx, token).await?;
-    if invitation.email != user_email {
+    if invitation.email != user.email {
         return Err(AppError::InvitationWrongAccount {
             email: invitation.email,
         });
     }
-    join(&mut tx, &invitation, user_id, client_addr).await?;
+    join(&mut tx, &invitation, &user.user_id, actor).await?;
     tx.commit().await?;
     Ok(invitation.slug)
 }
@@ -372,7 +366,7 @@ pub async fn accept_new(
     db: &Db,
     token: &str,
     user: &NewUser<'_>,
-    client_addr: &str,
+    actor: &Actor,
 ) -> Result<(String, String), AppError> {
     let mut tx = begin_write(db, token).await?;
     let invitation = usable(&mut *tx, token).await?;
@@ -386,7 +380,7 @@ pub async fn accept_new(
         Err(e) if is_unique_violation(&e, "users", "email") => return Err(AppError::EmailTaken),
         Err(e) => return Err(e.into()),
     };
-    join(&mut tx, &invitation, &user_id, client_addr).await?;
+    join(&mut tx, &invitation, &user_id, &actor.as_user(&user_id)).await?;
     tx.commit().await?;
     Ok((user_id, invitation.slug))
 }

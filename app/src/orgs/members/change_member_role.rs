@@ -9,15 +9,13 @@ pub async fn change_member_role(
     user_id: String,
     role: String,
 ) -> Result<(), AppError> {
-    use crate::{auth::principal::request_context, error::Problem, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    use crate::{auth::caller::Caller, error::Problem, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Admin)?
         .require_member()?;
     let role = Role::parse(&role).ok_or_else(|| AppError::field("role", Problem::InvalidChoice))?;
-    super::repo::change_role(&state.db, &access, &user_id, role, &ctx.client_addr).await
+    super::repo::change_role(caller.db(), &access, &user_id, role).await
 }

@@ -4,17 +4,15 @@ use leptos::prelude::*;
 /// Leaves an organization; any member except its last owner.
 #[server(prefix = "/fn", endpoint = "orgs/members/leave")]
 pub async fn leave_organization(org: String) -> Result<(), AppError> {
-    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    use crate::{auth::caller::Caller, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Viewer)?
         .require_member()?;
     let me = access.user.user_id.clone();
-    super::repo::remove(&state.db, &access, &me, "member.leave", &ctx.client_addr).await?;
+    super::repo::remove(caller.db(), &access, &me, "member.leave").await?;
     leptos_axum::redirect("/dashboard");
     Ok(())
 }

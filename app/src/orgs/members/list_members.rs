@@ -5,15 +5,10 @@ use leptos::prelude::*;
 /// Lists an organization's members; any member, and platform staff (read only).
 #[server(prefix = "/fn", endpoint = "orgs/members/list")]
 pub async fn list_members(org: String) -> Result<Members, AppError> {
-    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
-        .await?
-        .require(Role::Viewer)?;
-    let members = super::repo::list(&state.db, &access.org_id).await?;
+    use crate::{auth::caller::Caller, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller.org(&org).await?.require(Role::Viewer)?;
+    let members = super::repo::list(caller.db(), &access.org_id).await?;
     Ok(Members {
         slug: access.slug,
         display_name: access.display_name,

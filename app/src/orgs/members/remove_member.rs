@@ -5,21 +5,12 @@ use leptos::prelude::*;
 /// the last owner cannot be removed).
 #[server(prefix = "/fn", endpoint = "orgs/members/remove")]
 pub async fn remove_member(org: String, user_id: String) -> Result<(), AppError> {
-    use crate::{auth::principal::request_context, orgs::Role, state::app_state};
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    use crate::{auth::caller::Caller, orgs::Role};
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Admin)?
         .require_member()?;
-    super::repo::remove(
-        &state.db,
-        &access,
-        &user_id,
-        "member.remove",
-        &ctx.client_addr,
-    )
-    .await
+    super::repo::remove(caller.db(), &access, &user_id, "member.remove").await
 }

@@ -81,7 +81,6 @@ pub async fn change_role(
     access: &OrgAccess,
     user_id: &str,
     role: Role,
-    client_addr: &str,
 ) -> Result<(), AppError> {
     let mut tx = begin_locked(db, &access.org_id).await?;
     let from = current_role(&mut tx, &access.org_id, user_id).await?;
@@ -104,14 +103,10 @@ pub async fn change_role(
     let detail = format!("{}->{}", from.as_str(), role.as_str());
     audit::record(
         &mut *tx,
-        Event::new(
-            "member.change_role",
-            Some(&access.user.user_id),
-            client_addr,
-        )
-        .organization(&access.org_id)
-        .target(user_id)
-        .outcome(audit::Outcome::Success, &detail),
+        Event::new("member.change_role", &access.actor)
+            .organization(&access.org_id)
+            .target(user_id)
+            .outcome(audit::Outcome::Success, &detail),
     )
     .await?;
     tx.commit().await?;
@@ -124,7 +119,6 @@ pub async fn remove(
     access: &OrgAccess,
     user_id: &str,
     action: &str,
-    client_addr: &str,
 ) -> Result<(), AppError> {
     let mut tx = begin_locked(db, &access.org_id).await?;
     let role = current_role(&mut tx, &access.org_id, user_id).await?;
@@ -142,7 +136,7 @@ pub async fn remove(
         .await?;
     audit::record(
         &mut *tx,
-        Event::new(action, Some(&access.user.user_id), client_addr)
+        Event::new(action, &access.actor)
             .organization(&access.org_id)
             .target(user_id),
     )

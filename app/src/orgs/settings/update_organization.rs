@@ -11,17 +11,14 @@ pub async fn update_organization(
 ) -> Result<String, AppError> {
     use crate::{
         audit::{self, Event},
-        auth::{principal::request_context, validate::Checker},
+        auth::{caller::Caller, validate::Checker},
         db::{is_unique_violation, now_ms},
         error::Problem,
         orgs::{OrgKind, Role, slug as slug_rules},
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let access = ctx
-        .principal
-        .for_org(&state.db, &org)
+    let caller = Caller::current()?;
+    let access = caller
+        .org(&org)
         .await?
         .require(Role::Owner)?
         .require_member()?;
@@ -37,7 +34,7 @@ pub async fn update_organization(
     }
     check.finish()?;
 
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = caller.db().pool().begin().await?;
     let update = sqlx::query(
         "UPDATE organizations SET display_name = $1, slug = $2, updated_at = $3 WHERE id = $4",
     )
@@ -56,7 +53,7 @@ pub async fn update_organization(
     let detail = format!("{} -> {new_slug}", access.slug);
     audit::record(
         &mut *tx,
-        Event::new("org.update", Some(&access.user.user_id), &ctx.client_addr)
+        Event::new("org.update", &access.actor)
             .organization(&access.org_id)
             .target(&new_slug)
             .outcome(audit::Outcome::Success, &detail),

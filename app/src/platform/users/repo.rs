@@ -3,7 +3,7 @@
 use super::{PER_PAGE, UserPage, UserRow};
 use crate::{
     audit::{self, Event},
-    auth::PlatformRole,
+    auth::{PlatformRole, caller::Staff},
     db::{Backend, Db, like_pattern, now_ms},
     error::AppError,
 };
@@ -64,10 +64,9 @@ pub async fn list(db: &Db, query: &str, page: u32) -> Result<UserPage, AppError>
 /// same transaction, so no process keeps serving them.
 pub async fn set_status(
     db: &Db,
-    actor: &str,
+    admin: &Staff,
     user_id: &str,
     suspended: bool,
-    client_addr: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.pool().begin().await?;
     let status = if suspended { "suspended" } else { "active" };
@@ -92,11 +91,7 @@ pub async fn set_status(
     } else {
         "platform.user_activate"
     };
-    audit::record(
-        &mut *tx,
-        Event::new(action, Some(actor), client_addr).target(user_id),
-    )
-    .await?;
+    audit::record(&mut *tx, Event::new(action, &admin.actor).target(user_id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -104,10 +99,9 @@ pub async fn set_status(
 /// Sets or clears `user_id`'s platform role, refusing to leave the platform without an admin.
 pub async fn set_role(
     db: &Db,
-    actor: &str,
+    admin: &Staff,
     user_id: &str,
     role: Option<PlatformRole>,
-    client_addr: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.pool().begin().await?;
     if db.backend() == Backend::Postgres {
@@ -136,7 +130,7 @@ pub async fn set_role(
     }
     audit::record(
         &mut *tx,
-        Event::new("platform.user_role", Some(actor), client_addr)
+        Event::new("platform.user_role", &admin.actor)
             .target(user_id)
             .outcome(
                 audit::Outcome::Success,

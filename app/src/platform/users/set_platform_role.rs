@@ -6,13 +6,11 @@ use leptos::prelude::*;
 #[server(prefix = "/fn", endpoint = "platform/users/set_role")]
 pub async fn set_platform_role(user_id: String, role: String) -> Result<(), AppError> {
     use crate::{
-        auth::{PlatformRole, principal::request_context},
+        auth::{PlatformRole, caller::Caller},
         error::Problem,
-        state::app_state,
     };
-    let state = app_state()?;
-    let ctx = request_context()?;
-    let admin = ctx.principal.require_platform_admin()?;
+    let caller = Caller::current()?;
+    let admin = caller.platform_admin()?;
     let role = match role.as_str() {
         "" | "none" => None,
         other => Some(
@@ -20,5 +18,5 @@ pub async fn set_platform_role(user_id: String, role: String) -> Result<(), AppE
                 .ok_or_else(|| AppError::field("role", Problem::InvalidChoice))?,
         ),
     };
-    super::repo::set_role(&state.db, &admin.user_id, &user_id, role, &ctx.client_addr).await
+    super::repo::set_role(caller.db(), &admin, &user_id, role).await
 }
