@@ -17,6 +17,7 @@ pub mod mail;
 pub mod orgs;
 pub mod pages;
 pub mod platform;
+pub mod text_enum;
 
 #[cfg(feature = "ssr")]
 pub mod config;

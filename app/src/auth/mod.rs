@@ -34,28 +34,11 @@ pub mod validate;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
-/// A platform-wide role, on top of any organization membership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlatformRole {
-    PlatformAdmin,
-    PlatformOperator,
-}
-
-impl PlatformRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlatformRole::PlatformAdmin => "platform_admin",
-            PlatformRole::PlatformOperator => "platform_operator",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<PlatformRole> {
-        match value {
-            "platform_admin" => Some(PlatformRole::PlatformAdmin),
-            "platform_operator" => Some(PlatformRole::PlatformOperator),
-            _ => None,
-        }
+crate::text_enum! {
+    /// A platform-wide role, on top of any organization membership.
+    pub enum PlatformRole {
+        PlatformAdmin = "platform_admin",
+        PlatformOperator = "platform_operator",
     }
 }
 

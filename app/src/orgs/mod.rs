@@ -18,28 +18,11 @@ pub use role::Role;
 
 use serde::{Deserialize, Serialize};
 
-/// Whether an organization is a company or one person's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OrgKind {
-    Company,
-    Personal,
-}
-
-impl OrgKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::Company => "company",
-            OrgKind::Personal => "personal",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<OrgKind> {
-        match value {
-            "company" => Some(OrgKind::Company),
-            "personal" => Some(OrgKind::Personal),
-            _ => None,
-        }
+crate::text_enum! {
+    /// Whether an organization is a company or one person's own.
+    pub enum OrgKind {
+        Company = "company",
+        Personal = "personal",
     }
 }
 

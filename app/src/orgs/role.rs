@@ -1,36 +1,17 @@
 //! Membership roles. One place holds the rules; server functions enforce them and the UI
 //! uses them only to hide what a person cannot do.
 
-use serde::{Deserialize, Serialize};
-
-/// A member's role in an organization, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Owner,
-    Admin,
-    Member,
-    Viewer,
+crate::text_enum! {
+    /// A member's role in an organization, strongest first.
+    pub enum Role {
+        Owner = "owner",
+        Admin = "admin",
+        Member = "member",
+        Viewer = "viewer",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Member, Role::Viewer];
-
-    /// The value stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Member => "member",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    /// Parses a stored value; `None` for anything else.
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == value)
-    }
-
     fn rank(self) -> u8 {
         match self {
             Role::Owner => 3,
