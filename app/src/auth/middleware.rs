@@ -63,6 +63,7 @@ pub async fn request_context(
                 .and_then(|v| Lang::from_accept_language(v, allowed))
         })
         .unwrap_or(state.config.default_language);
+    req.extensions_mut().insert(lang);
     req.extensions_mut().insert(RequestContext {
         principal,
         client_addr,

@@ -467,11 +467,7 @@ pub fn initial_lang() -> Lang {
     {
         use leptos::prelude::use_context;
         use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.extensions
-                    .get::<crate::auth::principal::RequestContext>()
-                    .map(|c| c.lang)
-            })
+            .and_then(|p| p.extensions.get::<Lang>().copied())
             .unwrap_or_default()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
