@@ -24,11 +24,7 @@ pub struct WizardContext {
 /// may load it, only owners and staff get `can_submit`.
 #[server(prefix = "/fn", endpoint = "requests/wizard")]
 pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError> {
-    use crate::{
-        auth::principal::request_context,
-        i18n::{fill, texts},
-        state::app_state,
-    };
+    use crate::{auth::principal::request_context, i18n::server_texts, state::app_state};
     use sqlx::Row;
     let state = app_state()?;
     let ctx = request_context()?;
@@ -48,10 +44,10 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
         .map(|r| r.try_get("display_name"))
         .collect::<Result<_, _>>()?
     };
-    let t = texts(ctx.lang);
+    let t = server_texts(ctx.lang);
     let mut draft = Draft {
-        soul_md: fill(t.wizard_default_soul, "name", &access.display_name),
-        agents_md: fill(t.wizard_default_agents, "name", &access.display_name),
+        soul_md: (t.wizard_default_soul)(&access.display_name),
+        agents_md: (t.wizard_default_agents)(&access.display_name),
         contact_name: access.user.display_name.clone(),
         contact_email: access.user.email.clone(),
         ..Draft::default()
