@@ -6,6 +6,8 @@
 //! `config.example.toml`. Secrets are `SecretString`s: their `Debug` prints a placeholder.
 
 use crate::i18n::Lang;
+/// The `[secrets]` section; defined next to the keyring that reads it.
+pub use crate::secrets::SecretsConfig;
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
@@ -52,20 +54,6 @@ pub struct Config {
     /// The loaded and checked catalog (from `catalog_file` or the built-in one).
     #[serde(skip)]
     pub catalog: std::sync::Arc<crate::instances::catalog::Catalog>,
-}
-
-/// The key-encryption key (KEK) that wraps each organization's data key. It never goes
-/// into the database. Base64 of 32 random bytes (`tenantry keys generate`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SecretsConfig {
-    /// The KEK itself; prefer the environment (`TENANTRY_SECRETS__KEK`).
-    pub kek: Option<SecretString>,
-    /// A file holding the KEK (trailing whitespace ignored).
-    pub kek_file: Option<PathBuf>,
-    /// Earlier KEKs, accepted only to unwrap data keys until `tenantry keys rotate` has
-    /// re-wrapped them under the current one.
-    pub previous_kek_files: Vec<PathBuf>,
 }
 
 /// Outgoing email through an SMTP relay.

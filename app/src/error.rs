@@ -4,7 +4,7 @@
 //! needs to render a localized message. Internal details never travel: they are logged on the
 //! server where the error is created and the wire only says `internal`.
 
-use crate::i18n::{Lang, fill, texts};
+use crate::i18n::{Lang, texts};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -182,7 +182,7 @@ impl AppError {
             Self::InvalidCredentials => t.err_invalid_credentials.to_owned(),
             Self::EmailTaken => t.err_email_taken.to_owned(),
             Self::SlugTaken => t.err_slug_taken.to_owned(),
-            Self::DuplicateDomain { domain } => fill(t.err_duplicate_domain, "domain", domain),
+            Self::DuplicateDomain { domain } => (t.err_duplicate_domain)(domain),
             Self::Invalid { .. } => t.err_invalid.to_owned(),
             Self::LastOwner => t.err_last_owner.to_owned(),
             Self::RoleNotAllowed => t.err_role_not_allowed.to_owned(),
@@ -191,9 +191,7 @@ impl AppError {
             Self::InvitationInvalid => t.err_invitation_invalid.to_owned(),
             Self::InvitationExpired => t.err_invitation_expired.to_owned(),
             Self::InvitationUsed => t.err_invitation_used.to_owned(),
-            Self::InvitationWrongAccount { email } => {
-                fill(t.err_invitation_wrong_account, "email", email)
-            }
+            Self::InvitationWrongAccount { email } => (t.err_invitation_wrong_account)(email),
             Self::AlreadyMember => t.err_already_member.to_owned(),
             Self::Conflict => t.err_conflict.to_owned(),
             Self::SecretsNotConfigured => t.err_secrets_not_configured.to_owned(),
@@ -226,10 +224,11 @@ impl Problem {
     /// The localized sentence shown under the field.
     pub fn message(&self, lang: Lang) -> String {
         let t = texts(lang);
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
         match self {
             Self::Required => t.problem_required.to_owned(),
-            Self::TooShort { min } => fill(t.problem_too_short, "min", &min.to_string()),
-            Self::TooLong { max } => fill(t.problem_too_long, "max", &max.to_string()),
+            Self::TooShort { min } => (t.problem_too_short)(count(*min)),
+            Self::TooLong { max } => (t.problem_too_long)(count(*max)),
             Self::InvalidEmail => t.problem_invalid_email.to_owned(),
             Self::InvalidChoice => t.problem_invalid_choice.to_owned(),
             Self::InvalidCharacters => t.problem_invalid_characters.to_owned(),

@@ -11,7 +11,7 @@ use crate::{
         table::DataTable,
     },
     error::AppError,
-    i18n::{fill, use_lang, use_texts},
+    i18n::{use_lang, use_texts},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -97,12 +97,12 @@ fn AuditView(page: AuditPage) -> impl IntoView {
         let (base, query) = (base.clone(), query.clone());
         move |n: u32| format!("{base}?{query}&page={n}")
     };
-    let total = page.total.to_string();
+    let total = u64::try_from(page.total).unwrap_or_default();
     let lead = {
-        let (org, total) = (page.org_name.clone(), total.clone());
+        let org = page.org_name.clone();
         move || match &org {
-            Some(org) => fill(t.get().audit_lead_org, "org", org),
-            None => fill(t.get().audit_lead_all, "total", &total),
+            Some(org) => (t.get().audit_lead_org)(org),
+            None => (t.get().audit_lead_all)(total),
         }
     };
     let columns: Vec<Text> = vec![
@@ -132,7 +132,7 @@ fn AuditView(page: AuditPage) -> impl IntoView {
         />
         <div class="mt-4 flex items-center justify-between text-sm">
             <span class="text-slate-600" data-test="audit-total">
-                {move || fill(t.get().audit_total, "total", &total)}
+                {move || (t.get().audit_total)(total)}
             </span>
             <a
                 href=export

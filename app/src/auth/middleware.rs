@@ -73,6 +73,7 @@ pub async fn request_context(
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .map_or_else(crate::db::new_id, str::to_owned);
+    req.extensions_mut().insert(lang);
     req.extensions_mut().insert(RequestContext {
         principal,
         client_addr,

@@ -1,6 +1,6 @@
 //! Previous / "page x of y" / next links for paginated lists; plain links, no script.
 
-use crate::i18n::{fill, use_texts};
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 
 /// Number of pages for `total` items, at least 1.
@@ -30,11 +30,7 @@ pub fn Pager(current: u32, pages: u32, href: impl Fn(u32) -> String) -> impl Int
                     }
                 })}
             <span class="text-slate-600">
-                {move || fill(
-                    &fill(t.get().page_of, "page", &current.to_string()),
-                    "pages",
-                    &pages.to_string(),
-                )}
+                {move || (t.get().page_of)(current, pages)}
             </span>
             {next
                 .map(|href| {

@@ -1,5 +1,11 @@
 //! German strings.
-use super::Texts;
+use super::{
+    Lang,
+    Plural::{One, Other},
+    Texts,
+};
+
+const LANG: Lang = Lang::De;
 
 pub static TEXTS: Texts = Texts {
     tagline: "Onboarding und Steuerung für Ihren Managed Service",
@@ -50,7 +56,7 @@ pub static TEXTS: Texts = Texts {
     no_account: "Neu hier?",
 
     dashboard_title: "Übersicht",
-    dashboard_welcome: "Willkommen, {name}",
+    dashboard_welcome: |name| format!("Willkommen, {name}"),
     dashboard_orgs: "Ihre Organisationen",
     dashboard_no_orgs: "Sie sind noch in keiner Organisation Mitglied.",
     col_organization: "Organisation",
@@ -65,7 +71,7 @@ pub static TEXTS: Texts = Texts {
     role_viewer: "Betrachter",
 
     members_title: "Mitglieder",
-    members_lead: "Personen in {org} und was sie dürfen.",
+    members_lead: |org| format!("Personen in {org} und was sie dürfen."),
     members_read_only: "Sie sehen die Mitglieder; Inhaber und Admins verwalten sie.",
     col_name: "Name",
     col_email: "E-Mail",
@@ -82,7 +88,7 @@ pub static TEXTS: Texts = Texts {
     nav_members: "Mitglieder",
 
     platform_users_title: "Benutzer",
-    platform_users_lead: "Alle Konten der Plattform, insgesamt {total}.",
+    platform_users_lead: |total| format!("Alle Konten der Plattform, insgesamt {total}."),
     search_label: "Nach E-Mail oder Name suchen",
     search: "Suchen",
     col_status: "Status",
@@ -96,11 +102,11 @@ pub static TEXTS: Texts = Texts {
     set_role: "Setzen",
     previous: "Zurück",
     next: "Weiter",
-    page_of: "Seite {page} von {pages}",
+    page_of: |page, pages| format!("Seite {page} von {pages}"),
     nav_users: "Benutzer",
 
     settings_title: "Organisationseinstellungen",
-    settings_lead: "Name und Kennung von {org}.",
+    settings_lead: |org| format!("Name und Kennung von {org}."),
     display_name: "Anzeigename",
     slug: "Kennung",
     slug_hint: "Wird in Adressen wie /orgs/kennung/members verwendet. Nach einer Änderung funktioniert die alte Kennung nicht mehr.",
@@ -119,7 +125,11 @@ pub static TEXTS: Texts = Texts {
     err_invalid_credentials: "E-Mail oder Passwort ist falsch.",
     err_email_taken: "Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte melden Sie sich an.",
     err_slug_taken: "Eine andere Organisation verwendet diese Kennung bereits.",
-    err_duplicate_domain: "Ein Unternehmen mit der E-Mail-Domain {domain} ist bereits registriert. Bitten Sie dessen Inhaber um eine Einladung.",
+    err_duplicate_domain: |domain| {
+        format!(
+            "Ein Unternehmen mit der E-Mail-Domain {domain} ist bereits registriert. Bitten Sie dessen Inhaber um eine Einladung."
+        )
+    },
     err_invalid: "Bitte korrigieren Sie die markierten Felder.",
     err_last_owner: "Eine Organisation braucht immer mindestens einen Inhaber. Ernennen Sie zuerst eine andere Person zum Inhaber.",
     err_role_not_allowed: "Diese Änderung ist nicht erlaubt: Nur Inhaber vergeben oder entziehen die Inhaberrolle, Admins verwalten Admins, Mitglieder und Betrachter, und niemand erhöht die eigene Rolle.",
@@ -133,24 +143,30 @@ pub static TEXTS: Texts = Texts {
     err_network: "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
 
     problem_required: "Dieses Feld ist erforderlich.",
-    problem_too_short: "Mindestens {min} Zeichen.",
-    problem_too_long: "Höchstens {max} Zeichen.",
+    problem_too_short: |min| format!("Mindestens {min} Zeichen."),
+    problem_too_long: |max| format!("Höchstens {max} Zeichen."),
     problem_invalid_email: "Geben Sie eine gültige E-Mail-Adresse ein.",
     problem_invalid_choice: "Wählen Sie eine der angebotenen Optionen.",
     problem_invalid_characters: "Dieses Feld enthält unzulässige Zeichen.",
     problem_invalid_slug: "Verwenden Sie 3 bis 63 Kleinbuchstaben, Ziffern und Bindestriche, am Anfang und Ende ein Buchstabe oder eine Ziffer. Einige Wörter sind reserviert.",
-    mail_invite_subject: "{inviter} hat Sie zu {org} eingeladen",
-    mail_invite_intro: "{inviter} hat Sie eingeladen, {org} auf Tenantry als {role} beizutreten.",
-    mail_invite_action: "Einladung annehmen",
-    mail_invite_expiry: "Der Link funktioniert einmal und läuft in {days} Tagen ab.",
-    mail_invite_ignore: "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.",
     invite_title: "Jemanden einladen",
-    invite_lead: "Die Person erhält eine E-Mail mit einem Link, der einmal funktioniert und nach {days} Tagen abläuft.",
+    invite_lead: |days| match LANG.plural(days) {
+        One => format!(
+            "Die Person erhält eine E-Mail mit einem Link, der einmal funktioniert und nach {days} Tag abläuft."
+        ),
+        Other => format!(
+            "Die Person erhält eine E-Mail mit einem Link, der einmal funktioniert und nach {days} Tagen abläuft."
+        ),
+    },
     invite_role: "Rolle",
     invite_language: "Sprache der E-Mail",
     invite_submit: "Einladung senden",
-    invite_sent: "Einladung an {email} gesendet.",
-    invite_not_delivered: "Die Einladung an {email} wurde gespeichert, aber die E-Mail konnte nicht zugestellt werden: {error}. Versuchen Sie später „Erneut senden“.",
+    invite_sent: |email| format!("Einladung an {email} gesendet."),
+    invite_not_delivered: |email, error| {
+        format!(
+            "Die Einladung an {email} wurde gespeichert, aber die E-Mail konnte nicht zugestellt werden: {error}. Versuchen Sie später „Erneut senden“."
+        )
+    },
     pending_invitations: "Offene Einladungen",
     no_pending_invitations: "Keine offenen Einladungen.",
     col_invited_by: "Eingeladen von",
@@ -162,18 +178,30 @@ pub static TEXTS: Texts = Texts {
     expired: "abgelaufen",
     resend: "Erneut senden",
     revoke: "Widerrufen",
-    accept_title: "{org} beitreten",
-    accept_lead: "{inviter} hat {email} eingeladen, als {role} beizutreten.",
+    accept_title: |org| format!("{org} beitreten"),
+    accept_lead: |inviter, email, role| {
+        format!("{inviter} hat {email} eingeladen, als {role} beizutreten.")
+    },
     accept_submit: "Annehmen und beitreten",
-    accept_new_lead: "Erstellen Sie Ihr Konto, um anzunehmen. Ihre E-Mail-Adresse ist {email}.",
-    accept_sign_in_lead: "Es gibt bereits ein Konto mit {email}. Melden Sie sich an, um anzunehmen.",
-    accept_wrong_account: "Sie sind als {current} angemeldet, aber diese Einladung gilt für {email}. Melden Sie sich ab und mit diesem Konto an.",
+    accept_new_lead: |email| {
+        format!("Erstellen Sie Ihr Konto, um anzunehmen. Ihre E-Mail-Adresse ist {email}.")
+    },
+    accept_sign_in_lead: |email| {
+        format!("Es gibt bereits ein Konto mit {email}. Melden Sie sich an, um anzunehmen.")
+    },
+    accept_wrong_account: |current, email| {
+        format!(
+            "Sie sind als {current} angemeldet, aber diese Einladung gilt für {email}. Melden Sie sich ab und mit diesem Konto an."
+        )
+    },
     accept_create_submit: "Konto erstellen und beitreten",
     or_continue_with: "oder weiter mit",
     err_invitation_invalid: "Dieser Einladungslink ist ungültig. Bitten Sie um eine neue Einladung.",
     err_invitation_expired: "Diese Einladung ist abgelaufen. Bitten Sie um eine neue Einladung.",
     err_invitation_used: "Diese Einladung wurde bereits verwendet.",
-    err_invitation_wrong_account: "Diese Einladung gilt für {email}. Melden Sie sich ab und mit diesem Konto an.",
+    err_invitation_wrong_account: |email| {
+        format!("Diese Einladung gilt für {email}. Melden Sie sich ab und mit diesem Konto an.")
+    },
     err_already_member: "Diese Person ist bereits Mitglied der Organisation.",
     nav_switch_org: "Organisation wechseln",
     err_oidc_unknown_issuer: "Dieser Anmeldeanbieter ist nicht eingerichtet.",
@@ -182,13 +210,18 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "Die Antwort des Anmeldeanbieters konnte nicht geprüft werden. Bitte beginnen Sie erneut.",
     err_oidc_email_unverified: "Der Anmeldeanbieter hat Ihre E-Mail-Adresse nicht bestätigt, daher können wir sie nicht verwenden.",
     err_oidc_unavailable: "Der Anmeldeanbieter ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
-    sign_in_with: "Mit {name} anmelden",
+    sign_in_with: |name| format!("Mit {name} anmelden"),
     err_conflict: "Jemand anderes hat dies gleichzeitig geändert. Laden Sie die Seite neu und versuchen Sie es erneut.",
     problem_invalid_date: "Geben Sie ein Datum als JJJJ-MM-TT ein.",
     audit_title: "Audit-Protokoll",
-    audit_lead_org: "Alles, was in {org} geschah, neueste zuerst.",
-    audit_lead_all: "Alle Ereignisse der Plattform, neueste zuerst: {total} insgesamt.",
-    audit_total: "{total} Ereignisse passen.",
+    audit_lead_org: |org| format!("Alles, was in {org} geschah, neueste zuerst."),
+    audit_lead_all: |total| {
+        format!("Alle Ereignisse der Plattform, neueste zuerst: {total} insgesamt.")
+    },
+    audit_total: |total| match LANG.plural(total) {
+        One => format!("{total} Ereignis passt."),
+        Other => format!("{total} Ereignisse passen."),
+    },
     audit_actor: "Akteur (E-Mail oder Name)",
     audit_action: "Aktion",
     audit_any_action: "Jede Aktion",
@@ -209,7 +242,10 @@ pub static TEXTS: Texts = Texts {
     system: "System",
     err_secrets_not_configured: "Das Speichern von Geheimnissen ist auf diesem Portal noch nicht eingerichtet. Bitte wenden Sie sich an den Support.",
     queue_title: "Instanzanfragen",
-    queue_lead: "{total} Anfragen passen; älteste zuerst.",
+    queue_lead: |total| match LANG.plural(total) {
+        One => format!("{total} Anfrage passt; älteste zuerst."),
+        Other => format!("{total} Anfragen passen; älteste zuerst."),
+    },
     queue_search: "Nach Organisation oder Kontakt suchen",
     queue_status: "Status",
     queue_all: "Alle (offene zuerst)",
@@ -226,7 +262,7 @@ pub static TEXTS: Texts = Texts {
     note_required: "Begründung (geht an die anfragende Person)",
     approve: "Genehmigen",
     reject: "Ablehnen",
-    approved_as: "Genehmigt: Instanz {name} angelegt.",
+    approved_as: |name| format!("Genehmigt: Instanz {name} angelegt."),
     nav_requests: "Anfragen",
     col_instance: "Instanz",
     col_note: "Notiz",
@@ -238,15 +274,6 @@ pub static TEXTS: Texts = Texts {
     dashboard_no_requests: "Keine offenen Anfragen.",
     dashboard_requests: "Anfragen",
     live_on: "● Live",
-    mail_request_approved_subject: "Ihre Anfrage für {label} wurde genehmigt",
-    mail_request_approved_body: "Gute Nachricht: Ihre Anfrage für {label} ({org}) wurde genehmigt. Die Instanz {name} wird eingerichtet; Ihr Dashboard zeigt den Fortschritt.",
-    mail_request_rejected_subject: "Ihre Anfrage für {label} wurde nicht genehmigt",
-    mail_request_rejected_body: "Ihre Anfrage für {label} ({org}) wurde nicht genehmigt.",
-    mail_request_note: "Notiz des Plattform-Teams:",
-    mail_request_dashboard_action: "Dashboard öffnen",
-    mail_request_new_subject: "Neue Instanz-Anfrage von {org}: {label}",
-    mail_request_new_body: "{requester} hat die Instanz {label} für {org} angefragt. Sie wartet in der Admin-Warteschlange auf eine Entscheidung.",
-    mail_request_new_action: "Anfrage öffnen",
     phase_pending: "Ausstehend",
     phase_provisioning: "Wird eingerichtet",
     phase_ready: "Bereit",
@@ -260,8 +287,16 @@ pub static TEXTS: Texts = Texts {
     request_secrets_stored: "Gespeicherte Geheimnisse (Werte verborgen)",
     request_submitted: "Ihre Anfrage wurde eingereicht. Ein Plattform-Admin prüft sie; diese Seite aktualisiert sich von selbst.",
     wizard_title: "Neue Instanz anfragen",
-    wizard_welcome: "Richten Sie in wenigen Schritten eine KI-Agenten-Instanz für {org} ein. Ein Plattform-Admin prüft jede Anfrage, bevor sie erstellt wird.",
-    wizard_ask_owner: "Nur Inhaber von {org} können neue Instanzen anfragen. Bitte wenden Sie sich an einen Inhaber:",
+    wizard_welcome: |org| {
+        format!(
+            "Richten Sie in wenigen Schritten eine KI-Agenten-Instanz für {org} ein. Ein Plattform-Admin prüft jede Anfrage, bevor sie erstellt wird."
+        )
+    },
+    wizard_ask_owner: |org| {
+        format!(
+            "Nur Inhaber von {org} können neue Instanzen anfragen. Bitte wenden Sie sich an einen Inhaber:"
+        )
+    },
     wizard_back_to_dashboard: "Zurück zum Dashboard",
     wizard_back: "Zurück",
     wizard_next: "Weiter",
@@ -279,8 +314,6 @@ pub static TEXTS: Texts = Texts {
     wizard_soul_md_hint: "Wer Ihr Agent ist: Persönlichkeit und Ton. Markdown, bis zu 10.000 Zeichen.",
     wizard_agents_md: "AGENTS.md",
     wizard_agents_md_hint: "Wie Ihr Agent arbeitet: Aufgaben und Regeln. Markdown, bis zu 10.000 Zeichen.",
-    wizard_default_soul: "# Seele\n\nDu bist der KI-Assistent von {name}. Du bist freundlich, präzise und ehrlich und sagst es, wenn du etwas nicht weisst.\n",
-    wizard_default_agents: "# Agenten\n\nDu arbeitest für {name}.\n\n- Beantworte Fragen zu {name} und seiner Arbeit.\n- Frage nach, bevor du im Namen anderer handelst.\n- Gib niemals Zugangsdaten oder persönliche Daten weiter.\n",
     wizard_packages_lead: "Wählen Sie, was Ihr Agent nutzen kann. Pakete lassen sich später ändern.",
     wizard_needs_secrets: "Benötigt Zugangsdaten",
     wizard_secrets_lead: "Diese Werte werden vor dem Speichern verschlüsselt; niemand auf der Plattform kann sie lesen.",
@@ -296,4 +329,50 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Name der Kontaktperson",
     wizard_contact_email: "E-Mail der Kontaktperson",
     wizard_confirm_nojs: "Prüfen Sie Ihre Angaben oben und reichen Sie die Anfrage dann ein.",
+};
+
+/// Strings only the server uses; not compiled into the browser build.
+#[cfg(feature = "ssr")]
+pub static SERVER: super::ServerTexts = super::ServerTexts {
+    mail_invite_subject: |inviter, org| format!("{inviter} hat Sie zu {org} eingeladen"),
+    mail_invite_intro: |inviter, org, role| {
+        format!("{inviter} hat Sie eingeladen, {org} auf Tenantry als {role} beizutreten.")
+    },
+    mail_invite_action: "Einladung annehmen",
+    mail_invite_expiry: |days| match LANG.plural(days) {
+        One => format!("Der Link funktioniert einmal und läuft in {days} Tag ab."),
+        Other => format!("Der Link funktioniert einmal und läuft in {days} Tagen ab."),
+    },
+    mail_invite_ignore: "Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.",
+    mail_request_approved_subject: |label| format!("Ihre Anfrage für {label} wurde genehmigt"),
+    mail_request_approved_body: |label, org, name| {
+        format!(
+            "Gute Nachricht: Ihre Anfrage für {label} ({org}) wurde genehmigt. Die Instanz {name} wird eingerichtet; Ihr Dashboard zeigt den Fortschritt."
+        )
+    },
+    mail_request_rejected_subject: |label| {
+        format!("Ihre Anfrage für {label} wurde nicht genehmigt")
+    },
+    mail_request_rejected_body: |label, org| {
+        format!("Ihre Anfrage für {label} ({org}) wurde nicht genehmigt.")
+    },
+    mail_request_note: "Notiz des Plattform-Teams:",
+    mail_request_dashboard_action: "Dashboard öffnen",
+    mail_request_new_subject: |org, label| format!("Neue Instanz-Anfrage von {org}: {label}"),
+    mail_request_new_body: |requester, label, org| {
+        format!(
+            "{requester} hat die Instanz {label} für {org} angefragt. Sie wartet in der Admin-Warteschlange auf eine Entscheidung."
+        )
+    },
+    mail_request_new_action: "Anfrage öffnen",
+    wizard_default_soul: |name| {
+        format!(
+            "# Seele\n\nDu bist der KI-Assistent von {name}. Du bist freundlich, präzise und ehrlich und sagst es, wenn du etwas nicht weisst.\n"
+        )
+    },
+    wizard_default_agents: |name| {
+        format!(
+            "# Agenten\n\nDu arbeitest für {name}.\n\n- Beantworte Fragen zu {name} und seiner Arbeit.\n- Frage nach, bevor du im Namen anderer handelst.\n- Gib niemals Zugangsdaten oder persönliche Daten weiter.\n"
+        )
+    },
 };

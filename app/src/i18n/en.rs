@@ -1,5 +1,11 @@
 //! English strings.
-use super::Texts;
+use super::{
+    Lang,
+    Plural::{One, Other},
+    Texts,
+};
+
+const LANG: Lang = Lang::En;
 
 pub static TEXTS: Texts = Texts {
     tagline: "Onboarding and control plane for your managed service",
@@ -50,7 +56,7 @@ pub static TEXTS: Texts = Texts {
     no_account: "New here?",
 
     dashboard_title: "Dashboard",
-    dashboard_welcome: "Welcome, {name}",
+    dashboard_welcome: |name| format!("Welcome, {name}"),
     dashboard_orgs: "Your organizations",
     dashboard_no_orgs: "You are not a member of any organization yet.",
     col_organization: "Organization",
@@ -65,7 +71,7 @@ pub static TEXTS: Texts = Texts {
     role_viewer: "Viewer",
 
     members_title: "Members",
-    members_lead: "People in {org} and what they may do.",
+    members_lead: |org| format!("People in {org} and what they may do."),
     members_read_only: "You can see the members; owners and admins manage them.",
     col_name: "Name",
     col_email: "Email",
@@ -82,7 +88,7 @@ pub static TEXTS: Texts = Texts {
     nav_members: "Members",
 
     platform_users_title: "Users",
-    platform_users_lead: "Every account on the platform, {total} in all.",
+    platform_users_lead: |total| format!("Every account on the platform, {total} in all."),
     search_label: "Search by email or name",
     search: "Search",
     col_status: "Status",
@@ -96,11 +102,11 @@ pub static TEXTS: Texts = Texts {
     set_role: "Set",
     previous: "Previous",
     next: "Next",
-    page_of: "Page {page} of {pages}",
+    page_of: |page, pages| format!("Page {page} of {pages}"),
     nav_users: "Users",
 
     settings_title: "Organization settings",
-    settings_lead: "Name and identifier of {org}.",
+    settings_lead: |org| format!("Name and identifier of {org}."),
     display_name: "Display name",
     slug: "Identifier",
     slug_hint: "Used in addresses such as /orgs/identifier/members. After a change the old identifier stops working.",
@@ -119,7 +125,11 @@ pub static TEXTS: Texts = Texts {
     err_invalid_credentials: "The email or password is wrong.",
     err_email_taken: "An account with this email already exists. Please sign in instead.",
     err_slug_taken: "Another organization already uses this identifier.",
-    err_duplicate_domain: "A company with the email domain {domain} is already registered. Ask its owner to invite you.",
+    err_duplicate_domain: |domain| {
+        format!(
+            "A company with the email domain {domain} is already registered. Ask its owner to invite you."
+        )
+    },
     err_invalid: "Please correct the highlighted fields.",
     err_last_owner: "An organization always keeps at least one owner. Make someone else an owner first.",
     err_role_not_allowed: "You cannot make this change: only owners grant or revoke the owner role, admins manage admins, members and viewers, and nobody raises their own role.",
@@ -133,24 +143,36 @@ pub static TEXTS: Texts = Texts {
     err_network: "The server could not be reached. Check your connection and try again.",
 
     problem_required: "This field is required.",
-    problem_too_short: "Use at least {min} characters.",
-    problem_too_long: "Use at most {max} characters.",
+    problem_too_short: |min| match LANG.plural(min) {
+        One => format!("Use at least {min} character."),
+        Other => format!("Use at least {min} characters."),
+    },
+    problem_too_long: |max| match LANG.plural(max) {
+        One => format!("Use at most {max} character."),
+        Other => format!("Use at most {max} characters."),
+    },
     problem_invalid_email: "Enter a valid email address.",
     problem_invalid_choice: "Choose one of the offered options.",
     problem_invalid_characters: "This field contains characters that are not allowed.",
     problem_invalid_slug: "Use 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit. Some words are reserved.",
-    mail_invite_subject: "{inviter} invited you to {org}",
-    mail_invite_intro: "{inviter} invited you to join {org} on Tenantry as {role}.",
-    mail_invite_action: "Accept the invitation",
-    mail_invite_expiry: "The link works once and expires in {days} days.",
-    mail_invite_ignore: "If you did not expect this invitation, you can ignore this email.",
     invite_title: "Invite someone",
-    invite_lead: "They receive an email with a link that works once and expires in {days} days.",
+    invite_lead: |days| match LANG.plural(days) {
+        One => {
+            format!("They receive an email with a link that works once and expires in {days} day.")
+        }
+        Other => {
+            format!("They receive an email with a link that works once and expires in {days} days.")
+        }
+    },
     invite_role: "Role",
     invite_language: "Email language",
     invite_submit: "Send invitation",
-    invite_sent: "Invitation sent to {email}.",
-    invite_not_delivered: "The invitation to {email} was saved, but the email could not be delivered: {error}. Try “Resend” later.",
+    invite_sent: |email| format!("Invitation sent to {email}."),
+    invite_not_delivered: |email, error| {
+        format!(
+            "The invitation to {email} was saved, but the email could not be delivered: {error}. Try “Resend” later."
+        )
+    },
     pending_invitations: "Pending invitations",
     no_pending_invitations: "No pending invitations.",
     col_invited_by: "Invited by",
@@ -162,18 +184,26 @@ pub static TEXTS: Texts = Texts {
     expired: "expired",
     resend: "Resend",
     revoke: "Revoke",
-    accept_title: "Join {org}",
-    accept_lead: "{inviter} invited {email} to join as {role}.",
+    accept_title: |org| format!("Join {org}"),
+    accept_lead: |inviter, email, role| format!("{inviter} invited {email} to join as {role}."),
     accept_submit: "Accept and join",
-    accept_new_lead: "Create your account to accept. Your email address is {email}.",
-    accept_sign_in_lead: "An account with {email} exists. Sign in to accept.",
-    accept_wrong_account: "You are signed in as {current}, but this invitation is for {email}. Sign out and sign in with that account.",
+    accept_new_lead: |email| {
+        format!("Create your account to accept. Your email address is {email}.")
+    },
+    accept_sign_in_lead: |email| format!("An account with {email} exists. Sign in to accept."),
+    accept_wrong_account: |current, email| {
+        format!(
+            "You are signed in as {current}, but this invitation is for {email}. Sign out and sign in with that account."
+        )
+    },
     accept_create_submit: "Create account and join",
     or_continue_with: "or continue with",
     err_invitation_invalid: "This invitation link is not valid. Ask for a new invitation.",
     err_invitation_expired: "This invitation has expired. Ask for a new invitation.",
     err_invitation_used: "This invitation has already been used.",
-    err_invitation_wrong_account: "This invitation is for {email}. Sign out and sign in with that account.",
+    err_invitation_wrong_account: |email| {
+        format!("This invitation is for {email}. Sign out and sign in with that account.")
+    },
     err_already_member: "This person is already a member of the organization.",
     nav_switch_org: "Switch organization",
     err_oidc_unknown_issuer: "This sign-in provider is not configured.",
@@ -182,13 +212,16 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "The answer of the sign-in provider could not be verified. Please start again.",
     err_oidc_email_unverified: "The sign-in provider has not confirmed your email address, so we cannot use it.",
     err_oidc_unavailable: "The sign-in provider cannot be reached right now. Please try again later.",
-    sign_in_with: "Sign in with {name}",
+    sign_in_with: |name| format!("Sign in with {name}"),
     err_conflict: "Someone else changed this at the same time. Reload the page and try again.",
     problem_invalid_date: "Enter a date as YYYY-MM-DD.",
     audit_title: "Audit log",
-    audit_lead_org: "Everything that happened in {org}, newest first.",
-    audit_lead_all: "Every event on the platform, newest first: {total} in all.",
-    audit_total: "{total} events match.",
+    audit_lead_org: |org| format!("Everything that happened in {org}, newest first."),
+    audit_lead_all: |total| format!("Every event on the platform, newest first: {total} in all."),
+    audit_total: |total| match LANG.plural(total) {
+        One => format!("{total} event matches."),
+        Other => format!("{total} events match."),
+    },
     audit_actor: "Actor (email or name)",
     audit_action: "Action",
     audit_any_action: "Any action",
@@ -209,7 +242,10 @@ pub static TEXTS: Texts = Texts {
     system: "system",
     err_secrets_not_configured: "Storing secrets is not set up on this portal yet. Please contact support.",
     queue_title: "Instance requests",
-    queue_lead: "{total} requests match; oldest first.",
+    queue_lead: |total| match LANG.plural(total) {
+        One => format!("{total} request matches; oldest first."),
+        Other => format!("{total} requests match; oldest first."),
+    },
     queue_search: "Search by organization or contact",
     queue_status: "Status",
     queue_all: "All (pending first)",
@@ -226,7 +262,7 @@ pub static TEXTS: Texts = Texts {
     note_required: "Reason (sent to the requester)",
     approve: "Approve",
     reject: "Reject",
-    approved_as: "Approved: instance {name} created.",
+    approved_as: |name| format!("Approved: instance {name} created."),
     nav_requests: "Requests",
     col_instance: "Instance",
     col_note: "Note",
@@ -238,15 +274,6 @@ pub static TEXTS: Texts = Texts {
     dashboard_no_requests: "No open requests.",
     dashboard_requests: "Requests",
     live_on: "● Live",
-    mail_request_approved_subject: "Your request for {label} was approved",
-    mail_request_approved_body: "Good news: your request for {label} ({org}) was approved. The instance {name} is being set up; your dashboard shows its progress.",
-    mail_request_rejected_subject: "Your request for {label} was not approved",
-    mail_request_rejected_body: "Your request for {label} ({org}) was not approved.",
-    mail_request_note: "Note from the platform team:",
-    mail_request_dashboard_action: "Open your dashboard",
-    mail_request_new_subject: "New instance request from {org}: {label}",
-    mail_request_new_body: "{requester} requested the instance {label} for {org}. It waits in the admin queue for a decision.",
-    mail_request_new_action: "Open the request",
     phase_pending: "Pending",
     phase_provisioning: "Provisioning",
     phase_ready: "Ready",
@@ -260,8 +287,14 @@ pub static TEXTS: Texts = Texts {
     request_secrets_stored: "Secrets stored (values hidden)",
     request_submitted: "Your request was submitted. A platform admin will review it; this page updates by itself.",
     wizard_title: "Request a new instance",
-    wizard_welcome: "Set up an AI agent instance for {org} in a few steps. A platform admin reviews every request before it is created.",
-    wizard_ask_owner: "Only owners of {org} can request new instances. Please ask an owner:",
+    wizard_welcome: |org| {
+        format!(
+            "Set up an AI agent instance for {org} in a few steps. A platform admin reviews every request before it is created."
+        )
+    },
+    wizard_ask_owner: |org| {
+        format!("Only owners of {org} can request new instances. Please ask an owner:")
+    },
     wizard_back_to_dashboard: "Back to the dashboard",
     wizard_back: "Back",
     wizard_next: "Next",
@@ -279,8 +312,6 @@ pub static TEXTS: Texts = Texts {
     wizard_soul_md_hint: "Who your agent is: personality and tone. Markdown, up to 10,000 characters.",
     wizard_agents_md: "AGENTS.md",
     wizard_agents_md_hint: "How your agent works: tasks and rules. Markdown, up to 10,000 characters.",
-    wizard_default_soul: "# Soul\n\nYou are the AI assistant of {name}. You are friendly, precise and honest, and you say so when you do not know something.\n",
-    wizard_default_agents: "# Agents\n\nYou work for {name}.\n\n- Answer questions about {name} and its work.\n- Ask before you act on anyone's behalf.\n- Never share credentials or personal data.\n",
     wizard_packages_lead: "Choose what your agent can use. You can change packages later.",
     wizard_needs_secrets: "Needs access data",
     wizard_secrets_lead: "These values are encrypted before they are stored; nobody at the platform can read them.",
@@ -296,4 +327,48 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Contact name",
     wizard_contact_email: "Contact email",
     wizard_confirm_nojs: "Check your entries above, then submit the request.",
+};
+
+/// Strings only the server uses; not compiled into the browser build.
+#[cfg(feature = "ssr")]
+pub static SERVER: super::ServerTexts = super::ServerTexts {
+    mail_invite_subject: |inviter, org| format!("{inviter} invited you to {org}"),
+    mail_invite_intro: |inviter, org, role| {
+        format!("{inviter} invited you to join {org} on Tenantry as {role}.")
+    },
+    mail_invite_action: "Accept the invitation",
+    mail_invite_expiry: |days| match LANG.plural(days) {
+        One => format!("The link works once and expires in {days} day."),
+        Other => format!("The link works once and expires in {days} days."),
+    },
+    mail_invite_ignore: "If you did not expect this invitation, you can ignore this email.",
+    mail_request_approved_subject: |label| format!("Your request for {label} was approved"),
+    mail_request_approved_body: |label, org, name| {
+        format!(
+            "Good news: your request for {label} ({org}) was approved. The instance {name} is being set up; your dashboard shows its progress."
+        )
+    },
+    mail_request_rejected_subject: |label| format!("Your request for {label} was not approved"),
+    mail_request_rejected_body: |label, org| {
+        format!("Your request for {label} ({org}) was not approved.")
+    },
+    mail_request_note: "Note from the platform team:",
+    mail_request_dashboard_action: "Open your dashboard",
+    mail_request_new_subject: |org, label| format!("New instance request from {org}: {label}"),
+    mail_request_new_body: |requester, label, org| {
+        format!(
+            "{requester} requested the instance {label} for {org}. It waits in the admin queue for a decision."
+        )
+    },
+    mail_request_new_action: "Open the request",
+    wizard_default_soul: |name| {
+        format!(
+            "# Soul\n\nYou are the AI assistant of {name}. You are friendly, precise and honest, and you say so when you do not know something.\n"
+        )
+    },
+    wizard_default_agents: |name| {
+        format!(
+            "# Agents\n\nYou work for {name}.\n\n- Answer questions about {name} and its work.\n- Ask before you act on anyone's behalf.\n- Never share credentials or personal data.\n"
+        )
+    },
 };

@@ -1,5 +1,11 @@
 //! French strings.
-use super::Texts;
+use super::{
+    Lang,
+    Plural::{One, Other},
+    Texts,
+};
+
+const LANG: Lang = Lang::Fr;
 
 pub static TEXTS: Texts = Texts {
     tagline: "Accueil et pilotage de votre service géré",
@@ -50,7 +56,7 @@ pub static TEXTS: Texts = Texts {
     no_account: "Nouveau ici ?",
 
     dashboard_title: "Tableau de bord",
-    dashboard_welcome: "Bienvenue, {name}",
+    dashboard_welcome: |name| format!("Bienvenue, {name}"),
     dashboard_orgs: "Vos organisations",
     dashboard_no_orgs: "Vous n’êtes encore membre d’aucune organisation.",
     col_organization: "Organisation",
@@ -65,7 +71,7 @@ pub static TEXTS: Texts = Texts {
     role_viewer: "Lecteur",
 
     members_title: "Membres",
-    members_lead: "Les personnes de {org} et ce qu’elles peuvent faire.",
+    members_lead: |org| format!("Les personnes de {org} et ce qu’elles peuvent faire."),
     members_read_only: "Vous voyez les membres ; les propriétaires et les admins les gèrent.",
     col_name: "Nom",
     col_email: "E-mail",
@@ -82,7 +88,7 @@ pub static TEXTS: Texts = Texts {
     nav_members: "Membres",
 
     platform_users_title: "Utilisateurs",
-    platform_users_lead: "Tous les comptes de la plateforme, {total} au total.",
+    platform_users_lead: |total| format!("Tous les comptes de la plateforme, {total} au total."),
     search_label: "Rechercher par e-mail ou nom",
     search: "Rechercher",
     col_status: "Statut",
@@ -96,11 +102,11 @@ pub static TEXTS: Texts = Texts {
     set_role: "Appliquer",
     previous: "Précédent",
     next: "Suivant",
-    page_of: "Page {page} sur {pages}",
+    page_of: |page, pages| format!("Page {page} sur {pages}"),
     nav_users: "Utilisateurs",
 
     settings_title: "Paramètres de l’organisation",
-    settings_lead: "Nom et identifiant de {org}.",
+    settings_lead: |org| format!("Nom et identifiant de {org}."),
     display_name: "Nom affiché",
     slug: "Identifiant",
     slug_hint: "Utilisé dans des adresses comme /orgs/identifiant/members. Après un changement, l’ancien identifiant ne fonctionne plus.",
@@ -119,7 +125,11 @@ pub static TEXTS: Texts = Texts {
     err_invalid_credentials: "L’e-mail ou le mot de passe est incorrect.",
     err_email_taken: "Un compte existe déjà avec cet e-mail. Veuillez vous connecter.",
     err_slug_taken: "Une autre organisation utilise déjà cet identifiant.",
-    err_duplicate_domain: "Une entreprise avec le domaine e-mail {domain} est déjà inscrite. Demandez une invitation à son propriétaire.",
+    err_duplicate_domain: |domain| {
+        format!(
+            "Une entreprise avec le domaine e-mail {domain} est déjà inscrite. Demandez une invitation à son propriétaire."
+        )
+    },
     err_invalid: "Veuillez corriger les champs signalés.",
     err_last_owner: "Une organisation garde toujours au moins un propriétaire. Nommez d’abord quelqu’un d’autre propriétaire.",
     err_role_not_allowed: "Cette modification n’est pas permise : seuls les propriétaires attribuent ou retirent le rôle de propriétaire, les admins gèrent admins, membres et lecteurs, et personne n’élève son propre rôle.",
@@ -133,24 +143,36 @@ pub static TEXTS: Texts = Texts {
     err_network: "Le serveur est injoignable. Vérifiez votre connexion et réessayez.",
 
     problem_required: "Ce champ est obligatoire.",
-    problem_too_short: "Au moins {min} caractères.",
-    problem_too_long: "Au plus {max} caractères.",
+    problem_too_short: |min| match LANG.plural(min) {
+        One => format!("Au moins {min} caractère."),
+        Other => format!("Au moins {min} caractères."),
+    },
+    problem_too_long: |max| match LANG.plural(max) {
+        One => format!("Au plus {max} caractère."),
+        Other => format!("Au plus {max} caractères."),
+    },
     problem_invalid_email: "Saisissez une adresse e-mail valide.",
     problem_invalid_choice: "Choisissez l’une des options proposées.",
     problem_invalid_characters: "Ce champ contient des caractères non autorisés.",
     problem_invalid_slug: "Utilisez 3 à 63 lettres minuscules, chiffres et tirets, en commençant et finissant par une lettre ou un chiffre. Certains mots sont réservés.",
-    mail_invite_subject: "{inviter} vous invite à rejoindre {org}",
-    mail_invite_intro: "{inviter} vous invite à rejoindre {org} sur Tenantry en tant que {role}.",
-    mail_invite_action: "Accepter l'invitation",
-    mail_invite_expiry: "Le lien ne fonctionne qu'une fois et expire dans {days} jours.",
-    mail_invite_ignore: "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.",
     invite_title: "Inviter quelqu'un",
-    invite_lead: "La personne reçoit un e-mail avec un lien utilisable une fois, valable {days} jours.",
+    invite_lead: |days| match LANG.plural(days) {
+        One => format!(
+            "La personne reçoit un e-mail avec un lien utilisable une fois, valable {days} jour."
+        ),
+        Other => format!(
+            "La personne reçoit un e-mail avec un lien utilisable une fois, valable {days} jours."
+        ),
+    },
     invite_role: "Rôle",
     invite_language: "Langue de l'e-mail",
     invite_submit: "Envoyer l'invitation",
-    invite_sent: "Invitation envoyée à {email}.",
-    invite_not_delivered: "L'invitation à {email} est enregistrée, mais l'e-mail n'a pas pu être remis : {error}. Réessayez plus tard avec « Renvoyer ».",
+    invite_sent: |email| format!("Invitation envoyée à {email}."),
+    invite_not_delivered: |email, error| {
+        format!(
+            "L'invitation à {email} est enregistrée, mais l'e-mail n'a pas pu être remis : {error}. Réessayez plus tard avec « Renvoyer »."
+        )
+    },
     pending_invitations: "Invitations en attente",
     no_pending_invitations: "Aucune invitation en attente.",
     col_invited_by: "Invité par",
@@ -162,18 +184,32 @@ pub static TEXTS: Texts = Texts {
     expired: "expirée",
     resend: "Renvoyer",
     revoke: "Révoquer",
-    accept_title: "Rejoindre {org}",
-    accept_lead: "{inviter} a invité {email} à rejoindre en tant que {role}.",
+    accept_title: |org| format!("Rejoindre {org}"),
+    accept_lead: |inviter, email, role| {
+        format!("{inviter} a invité {email} à rejoindre en tant que {role}.")
+    },
     accept_submit: "Accepter et rejoindre",
-    accept_new_lead: "Créez votre compte pour accepter. Votre adresse e-mail est {email}.",
-    accept_sign_in_lead: "Un compte avec {email} existe. Connectez-vous pour accepter.",
-    accept_wrong_account: "Vous êtes connecté en tant que {current}, mais cette invitation est destinée à {email}. Déconnectez-vous et connectez-vous avec ce compte.",
+    accept_new_lead: |email| {
+        format!("Créez votre compte pour accepter. Votre adresse e-mail est {email}.")
+    },
+    accept_sign_in_lead: |email| {
+        format!("Un compte avec {email} existe. Connectez-vous pour accepter.")
+    },
+    accept_wrong_account: |current, email| {
+        format!(
+            "Vous êtes connecté en tant que {current}, mais cette invitation est destinée à {email}. Déconnectez-vous et connectez-vous avec ce compte."
+        )
+    },
     accept_create_submit: "Créer le compte et rejoindre",
     or_continue_with: "ou continuer avec",
     err_invitation_invalid: "Ce lien d'invitation n'est pas valide. Demandez une nouvelle invitation.",
     err_invitation_expired: "Cette invitation a expiré. Demandez une nouvelle invitation.",
     err_invitation_used: "Cette invitation a déjà été utilisée.",
-    err_invitation_wrong_account: "Cette invitation est destinée à {email}. Déconnectez-vous et connectez-vous avec ce compte.",
+    err_invitation_wrong_account: |email| {
+        format!(
+            "Cette invitation est destinée à {email}. Déconnectez-vous et connectez-vous avec ce compte."
+        )
+    },
     err_already_member: "Cette personne est déjà membre de l'organisation.",
     nav_switch_org: "Changer d'organisation",
     err_oidc_unknown_issuer: "Ce fournisseur de connexion n'est pas configuré.",
@@ -182,13 +218,20 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "La réponse du fournisseur de connexion n'a pas pu être vérifiée. Veuillez recommencer.",
     err_oidc_email_unverified: "Le fournisseur de connexion n'a pas confirmé votre adresse e-mail ; nous ne pouvons pas l'utiliser.",
     err_oidc_unavailable: "Le fournisseur de connexion est injoignable pour le moment. Réessayez plus tard.",
-    sign_in_with: "Se connecter avec {name}",
+    sign_in_with: |name| format!("Se connecter avec {name}"),
     err_conflict: "Quelqu'un d'autre a modifié cela au même moment. Rechargez la page et réessayez.",
     problem_invalid_date: "Saisissez une date au format AAAA-MM-JJ.",
     audit_title: "Journal d'audit",
-    audit_lead_org: "Tout ce qui s'est passé dans {org}, le plus récent d'abord.",
-    audit_lead_all: "Tous les événements de la plateforme, du plus récent au plus ancien : {total} au total.",
-    audit_total: "{total} événements correspondent.",
+    audit_lead_org: |org| format!("Tout ce qui s'est passé dans {org}, le plus récent d'abord."),
+    audit_lead_all: |total| {
+        format!(
+            "Tous les événements de la plateforme, du plus récent au plus ancien : {total} au total."
+        )
+    },
+    audit_total: |total| match LANG.plural(total) {
+        One => format!("{total} événement correspond."),
+        Other => format!("{total} événements correspondent."),
+    },
     audit_actor: "Acteur (e-mail ou nom)",
     audit_action: "Action",
     audit_any_action: "Toute action",
@@ -209,7 +252,10 @@ pub static TEXTS: Texts = Texts {
     system: "système",
     err_secrets_not_configured: "Le stockage des secrets n'est pas encore configuré sur ce portail. Veuillez contacter le support.",
     queue_title: "Demandes d'instance",
-    queue_lead: "{total} demandes correspondent ; les plus anciennes d'abord.",
+    queue_lead: |total| match LANG.plural(total) {
+        One => format!("{total} demande correspond ; les plus anciennes d'abord."),
+        Other => format!("{total} demandes correspondent ; les plus anciennes d'abord."),
+    },
     queue_search: "Rechercher par organisation ou contact",
     queue_status: "Statut",
     queue_all: "Toutes (en attente d'abord)",
@@ -226,7 +272,7 @@ pub static TEXTS: Texts = Texts {
     note_required: "Motif (envoyé au demandeur)",
     approve: "Approuver",
     reject: "Refuser",
-    approved_as: "Approuvée : instance {name} créée.",
+    approved_as: |name| format!("Approuvée : instance {name} créée."),
     nav_requests: "Demandes",
     col_instance: "Instance",
     col_note: "Note",
@@ -238,15 +284,6 @@ pub static TEXTS: Texts = Texts {
     dashboard_no_requests: "Aucune demande en cours.",
     dashboard_requests: "Demandes",
     live_on: "● En direct",
-    mail_request_approved_subject: "Votre demande pour {label} a été approuvée",
-    mail_request_approved_body: "Bonne nouvelle : votre demande pour {label} ({org}) a été approuvée. L'instance {name} est en cours de mise en place ; votre tableau de bord en montre l'avancement.",
-    mail_request_rejected_subject: "Votre demande pour {label} n'a pas été approuvée",
-    mail_request_rejected_body: "Votre demande pour {label} ({org}) n'a pas été approuvée.",
-    mail_request_note: "Note de l'équipe de la plateforme :",
-    mail_request_dashboard_action: "Ouvrir votre tableau de bord",
-    mail_request_new_subject: "Nouvelle demande d'instance de {org} : {label}",
-    mail_request_new_body: "{requester} a demandé l'instance {label} pour {org}. Elle attend une décision dans la file d'administration.",
-    mail_request_new_action: "Ouvrir la demande",
     phase_pending: "En attente",
     phase_provisioning: "En préparation",
     phase_ready: "Prête",
@@ -260,8 +297,16 @@ pub static TEXTS: Texts = Texts {
     request_secrets_stored: "Secrets enregistrés (valeurs masquées)",
     request_submitted: "Votre demande a été envoyée. Un administrateur de la plateforme va l'examiner ; cette page se met à jour toute seule.",
     wizard_title: "Demander une nouvelle instance",
-    wizard_welcome: "Configurez en quelques étapes une instance d'agent IA pour {org}. Un administrateur de la plateforme examine chaque demande avant sa création.",
-    wizard_ask_owner: "Seuls les propriétaires de {org} peuvent demander de nouvelles instances. Adressez-vous à un propriétaire :",
+    wizard_welcome: |org| {
+        format!(
+            "Configurez en quelques étapes une instance d'agent IA pour {org}. Un administrateur de la plateforme examine chaque demande avant sa création."
+        )
+    },
+    wizard_ask_owner: |org| {
+        format!(
+            "Seuls les propriétaires de {org} peuvent demander de nouvelles instances. Adressez-vous à un propriétaire :"
+        )
+    },
     wizard_back_to_dashboard: "Retour au tableau de bord",
     wizard_back: "Retour",
     wizard_next: "Suivant",
@@ -279,8 +324,6 @@ pub static TEXTS: Texts = Texts {
     wizard_soul_md_hint: "Qui est votre agent : personnalité et ton. Markdown, 10 000 caractères au maximum.",
     wizard_agents_md: "AGENTS.md",
     wizard_agents_md_hint: "Comment votre agent travaille : tâches et règles. Markdown, 10 000 caractères au maximum.",
-    wizard_default_soul: "# Âme\n\nTu es l'assistant IA de {name}. Tu es aimable, précis et honnête, et tu le dis quand tu ne sais pas quelque chose.\n",
-    wizard_default_agents: "# Agents\n\nTu travailles pour {name}.\n\n- Réponds aux questions sur {name} et son travail.\n- Demande avant d'agir au nom de quelqu'un.\n- Ne partage jamais d'identifiants ni de données personnelles.\n",
     wizard_packages_lead: "Choisissez ce que votre agent peut utiliser. Vous pourrez modifier les paquets plus tard.",
     wizard_needs_secrets: "Nécessite des accès",
     wizard_secrets_lead: "Ces valeurs sont chiffrées avant d'être enregistrées ; personne sur la plateforme ne peut les lire.",
@@ -296,4 +339,52 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Nom du contact",
     wizard_contact_email: "E-mail du contact",
     wizard_confirm_nojs: "Vérifiez vos saisies ci-dessus, puis envoyez la demande.",
+};
+
+/// Strings only the server uses; not compiled into the browser build.
+#[cfg(feature = "ssr")]
+pub static SERVER: super::ServerTexts = super::ServerTexts {
+    mail_invite_subject: |inviter, org| format!("{inviter} vous invite à rejoindre {org}"),
+    mail_invite_intro: |inviter, org, role| {
+        format!("{inviter} vous invite à rejoindre {org} sur Tenantry en tant que {role}.")
+    },
+    mail_invite_action: "Accepter l'invitation",
+    mail_invite_expiry: |days| match LANG.plural(days) {
+        One => format!("Le lien ne fonctionne qu'une fois et expire dans {days} jour."),
+        Other => format!("Le lien ne fonctionne qu'une fois et expire dans {days} jours."),
+    },
+    mail_invite_ignore: "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.",
+    mail_request_approved_subject: |label| format!("Votre demande pour {label} a été approuvée"),
+    mail_request_approved_body: |label, org, name| {
+        format!(
+            "Bonne nouvelle : votre demande pour {label} ({org}) a été approuvée. L'instance {name} est en cours de mise en place ; votre tableau de bord en montre l'avancement."
+        )
+    },
+    mail_request_rejected_subject: |label| {
+        format!("Votre demande pour {label} n'a pas été approuvée")
+    },
+    mail_request_rejected_body: |label, org| {
+        format!("Votre demande pour {label} ({org}) n'a pas été approuvée.")
+    },
+    mail_request_note: "Note de l'équipe de la plateforme :",
+    mail_request_dashboard_action: "Ouvrir votre tableau de bord",
+    mail_request_new_subject: |org, label| {
+        format!("Nouvelle demande d'instance de {org} : {label}")
+    },
+    mail_request_new_body: |requester, label, org| {
+        format!(
+            "{requester} a demandé l'instance {label} pour {org}. Elle attend une décision dans la file d'administration."
+        )
+    },
+    mail_request_new_action: "Ouvrir la demande",
+    wizard_default_soul: |name| {
+        format!(
+            "# Âme\n\nTu es l'assistant IA de {name}. Tu es aimable, précis et honnête, et tu le dis quand tu ne sais pas quelque chose.\n"
+        )
+    },
+    wizard_default_agents: |name| {
+        format!(
+            "# Agents\n\nTu travailles pour {name}.\n\n- Réponds aux questions sur {name} et son travail.\n- Demande avant d'agir au nom de quelqu'un.\n- Ne partage jamais d'identifiants ni de données personnelles.\n"
+        )
+    },
 };

@@ -1,5 +1,11 @@
 //! Italian strings.
-use super::Texts;
+use super::{
+    Lang,
+    Plural::{One, Other},
+    Texts,
+};
+
+const LANG: Lang = Lang::It;
 
 pub static TEXTS: Texts = Texts {
     tagline: "Onboarding e pannello di controllo per il tuo servizio gestito",
@@ -50,7 +56,7 @@ pub static TEXTS: Texts = Texts {
     no_account: "Sei nuovo?",
 
     dashboard_title: "Pannello",
-    dashboard_welcome: "Benvenuto, {name}",
+    dashboard_welcome: |name| format!("Benvenuto, {name}"),
     dashboard_orgs: "Le tue organizzazioni",
     dashboard_no_orgs: "Non sei ancora membro di alcuna organizzazione.",
     col_organization: "Organizzazione",
@@ -65,7 +71,7 @@ pub static TEXTS: Texts = Texts {
     role_viewer: "Osservatore",
 
     members_title: "Membri",
-    members_lead: "Le persone di {org} e cosa possono fare.",
+    members_lead: |org| format!("Le persone di {org} e cosa possono fare."),
     members_read_only: "Puoi vedere i membri; proprietari e admin li gestiscono.",
     col_name: "Nome",
     col_email: "E-mail",
@@ -82,7 +88,7 @@ pub static TEXTS: Texts = Texts {
     nav_members: "Membri",
 
     platform_users_title: "Utenti",
-    platform_users_lead: "Tutti gli account della piattaforma, {total} in totale.",
+    platform_users_lead: |total| format!("Tutti gli account della piattaforma, {total} in totale."),
     search_label: "Cerca per e-mail o nome",
     search: "Cerca",
     col_status: "Stato",
@@ -96,11 +102,11 @@ pub static TEXTS: Texts = Texts {
     set_role: "Imposta",
     previous: "Precedente",
     next: "Successiva",
-    page_of: "Pagina {page} di {pages}",
+    page_of: |page, pages| format!("Pagina {page} di {pages}"),
     nav_users: "Utenti",
 
     settings_title: "Impostazioni dell’organizzazione",
-    settings_lead: "Nome e identificativo di {org}.",
+    settings_lead: |org| format!("Nome e identificativo di {org}."),
     display_name: "Nome visualizzato",
     slug: "Identificativo",
     slug_hint: "Usato in indirizzi come /orgs/identificativo/members. Dopo una modifica il vecchio identificativo non funziona più.",
@@ -119,7 +125,11 @@ pub static TEXTS: Texts = Texts {
     err_invalid_credentials: "E-mail o password errati.",
     err_email_taken: "Esiste già un account con questa e-mail. Accedi invece.",
     err_slug_taken: "Un’altra organizzazione usa già questo identificativo.",
-    err_duplicate_domain: "Un’azienda con il dominio e-mail {domain} è già registrata. Chiedi un invito al suo proprietario.",
+    err_duplicate_domain: |domain| {
+        format!(
+            "Un’azienda con il dominio e-mail {domain} è già registrata. Chiedi un invito al suo proprietario."
+        )
+    },
     err_invalid: "Correggi i campi evidenziati.",
     err_last_owner: "Un’organizzazione mantiene sempre almeno un proprietario. Nomina prima un’altra persona proprietario.",
     err_role_not_allowed: "Questa modifica non è consentita: solo i proprietari assegnano o revocano il ruolo di proprietario, gli admin gestiscono admin, membri e osservatori, e nessuno può alzare il proprio ruolo.",
@@ -133,24 +143,36 @@ pub static TEXTS: Texts = Texts {
     err_network: "Impossibile raggiungere il server. Controlla la connessione e riprova.",
 
     problem_required: "Questo campo è obbligatorio.",
-    problem_too_short: "Almeno {min} caratteri.",
-    problem_too_long: "Al massimo {max} caratteri.",
+    problem_too_short: |min| match LANG.plural(min) {
+        One => format!("Almeno {min} carattere."),
+        Other => format!("Almeno {min} caratteri."),
+    },
+    problem_too_long: |max| match LANG.plural(max) {
+        One => format!("Al massimo {max} carattere."),
+        Other => format!("Al massimo {max} caratteri."),
+    },
     problem_invalid_email: "Inserisci un indirizzo e-mail valido.",
     problem_invalid_choice: "Scegli una delle opzioni proposte.",
     problem_invalid_characters: "Questo campo contiene caratteri non consentiti.",
     problem_invalid_slug: "Usa da 3 a 63 lettere minuscole, cifre e trattini, iniziando e finendo con una lettera o una cifra. Alcune parole sono riservate.",
-    mail_invite_subject: "{inviter} ti ha invitato in {org}",
-    mail_invite_intro: "{inviter} ti ha invitato a unirti a {org} su Tenantry come {role}.",
-    mail_invite_action: "Accetta l'invito",
-    mail_invite_expiry: "Il link funziona una sola volta e scade tra {days} giorni.",
-    mail_invite_ignore: "Se non ti aspettavi questo invito, puoi ignorare questa email.",
     invite_title: "Invita qualcuno",
-    invite_lead: "La persona riceve un'email con un link utilizzabile una volta, valido {days} giorni.",
+    invite_lead: |days| match LANG.plural(days) {
+        One => format!(
+            "La persona riceve un'email con un link utilizzabile una volta, valido {days} giorno."
+        ),
+        Other => format!(
+            "La persona riceve un'email con un link utilizzabile una volta, valido {days} giorni."
+        ),
+    },
     invite_role: "Ruolo",
     invite_language: "Lingua dell'email",
     invite_submit: "Invia invito",
-    invite_sent: "Invito inviato a {email}.",
-    invite_not_delivered: "L'invito a {email} è stato salvato, ma l'email non è stata recapitata: {error}. Riprova più tardi con «Invia di nuovo».",
+    invite_sent: |email| format!("Invito inviato a {email}."),
+    invite_not_delivered: |email, error| {
+        format!(
+            "L'invito a {email} è stato salvato, ma l'email non è stata recapitata: {error}. Riprova più tardi con «Invia di nuovo»."
+        )
+    },
     pending_invitations: "Inviti in sospeso",
     no_pending_invitations: "Nessun invito in sospeso.",
     col_invited_by: "Invitato da",
@@ -162,18 +184,28 @@ pub static TEXTS: Texts = Texts {
     expired: "scaduto",
     resend: "Invia di nuovo",
     revoke: "Revoca",
-    accept_title: "Unisciti a {org}",
-    accept_lead: "{inviter} ha invitato {email} a unirsi come {role}.",
+    accept_title: |org| format!("Unisciti a {org}"),
+    accept_lead: |inviter, email, role| {
+        format!("{inviter} ha invitato {email} a unirsi come {role}.")
+    },
     accept_submit: "Accetta e unisciti",
-    accept_new_lead: "Crea il tuo account per accettare. Il tuo indirizzo email è {email}.",
-    accept_sign_in_lead: "Esiste un account con {email}. Accedi per accettare.",
-    accept_wrong_account: "Hai effettuato l'accesso come {current}, ma questo invito è per {email}. Esci e accedi con quell'account.",
+    accept_new_lead: |email| {
+        format!("Crea il tuo account per accettare. Il tuo indirizzo email è {email}.")
+    },
+    accept_sign_in_lead: |email| format!("Esiste un account con {email}. Accedi per accettare."),
+    accept_wrong_account: |current, email| {
+        format!(
+            "Hai effettuato l'accesso come {current}, ma questo invito è per {email}. Esci e accedi con quell'account."
+        )
+    },
     accept_create_submit: "Crea l'account e unisciti",
     or_continue_with: "oppure continua con",
     err_invitation_invalid: "Questo link di invito non è valido. Chiedi un nuovo invito.",
     err_invitation_expired: "Questo invito è scaduto. Chiedi un nuovo invito.",
     err_invitation_used: "Questo invito è già stato usato.",
-    err_invitation_wrong_account: "Questo invito è per {email}. Esci e accedi con quell'account.",
+    err_invitation_wrong_account: |email| {
+        format!("Questo invito è per {email}. Esci e accedi con quell'account.")
+    },
     err_already_member: "Questa persona è già membro dell'organizzazione.",
     nav_switch_org: "Cambia organizzazione",
     err_oidc_unknown_issuer: "Questo provider di accesso non è configurato.",
@@ -182,13 +214,18 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "Non è stato possibile verificare la risposta del provider di accesso. Ricomincia.",
     err_oidc_email_unverified: "Il provider di accesso non ha confermato il tuo indirizzo email, quindi non possiamo usarlo.",
     err_oidc_unavailable: "Il provider di accesso non è raggiungibile in questo momento. Riprova più tardi.",
-    sign_in_with: "Accedi con {name}",
+    sign_in_with: |name| format!("Accedi con {name}"),
     err_conflict: "Qualcun altro ha modificato questo nello stesso momento. Ricarica la pagina e riprova.",
     problem_invalid_date: "Inserisci una data nel formato AAAA-MM-GG.",
     audit_title: "Registro di audit",
-    audit_lead_org: "Tutto ciò che è successo in {org}, dal più recente.",
-    audit_lead_all: "Tutti gli eventi della piattaforma, dal più recente: {total} in totale.",
-    audit_total: "{total} eventi corrispondono.",
+    audit_lead_org: |org| format!("Tutto ciò che è successo in {org}, dal più recente."),
+    audit_lead_all: |total| {
+        format!("Tutti gli eventi della piattaforma, dal più recente: {total} in totale.")
+    },
+    audit_total: |total| match LANG.plural(total) {
+        One => format!("{total} evento corrisponde."),
+        Other => format!("{total} eventi corrispondono."),
+    },
     audit_actor: "Autore (email o nome)",
     audit_action: "Azione",
     audit_any_action: "Qualsiasi azione",
@@ -209,7 +246,10 @@ pub static TEXTS: Texts = Texts {
     system: "sistema",
     err_secrets_not_configured: "L'archiviazione dei segreti non è ancora configurata su questo portale. Contatta l'assistenza.",
     queue_title: "Richieste di istanza",
-    queue_lead: "{total} richieste corrispondono; dalle più vecchie.",
+    queue_lead: |total| match LANG.plural(total) {
+        One => format!("{total} richiesta corrisponde; dalle più vecchie."),
+        Other => format!("{total} richieste corrispondono; dalle più vecchie."),
+    },
     queue_search: "Cerca per organizzazione o contatto",
     queue_status: "Stato",
     queue_all: "Tutte (in sospeso prima)",
@@ -226,7 +266,7 @@ pub static TEXTS: Texts = Texts {
     note_required: "Motivo (inviato al richiedente)",
     approve: "Approva",
     reject: "Rifiuta",
-    approved_as: "Approvata: istanza {name} creata.",
+    approved_as: |name| format!("Approvata: istanza {name} creata."),
     nav_requests: "Richieste",
     col_instance: "Istanza",
     col_note: "Nota",
@@ -238,15 +278,6 @@ pub static TEXTS: Texts = Texts {
     dashboard_no_requests: "Nessuna richiesta aperta.",
     dashboard_requests: "Richieste",
     live_on: "● In diretta",
-    mail_request_approved_subject: "La tua richiesta per {label} è stata approvata",
-    mail_request_approved_body: "Buone notizie: la tua richiesta per {label} ({org}) è stata approvata. L'istanza {name} è in preparazione; la tua dashboard ne mostra l'avanzamento.",
-    mail_request_rejected_subject: "La tua richiesta per {label} non è stata approvata",
-    mail_request_rejected_body: "La tua richiesta per {label} ({org}) non è stata approvata.",
-    mail_request_note: "Nota del team della piattaforma:",
-    mail_request_dashboard_action: "Apri la tua dashboard",
-    mail_request_new_subject: "Nuova richiesta di istanza da {org}: {label}",
-    mail_request_new_body: "{requester} ha richiesto l'istanza {label} per {org}. Attende una decisione nella coda di amministrazione.",
-    mail_request_new_action: "Apri la richiesta",
     phase_pending: "In attesa",
     phase_provisioning: "In preparazione",
     phase_ready: "Pronta",
@@ -260,8 +291,16 @@ pub static TEXTS: Texts = Texts {
     request_secrets_stored: "Segreti salvati (valori nascosti)",
     request_submitted: "La tua richiesta è stata inviata. Un amministratore della piattaforma la esaminerà; questa pagina si aggiorna da sola.",
     wizard_title: "Richiedi una nuova istanza",
-    wizard_welcome: "Configura in pochi passi un'istanza di agente IA per {org}. Un amministratore della piattaforma esamina ogni richiesta prima della creazione.",
-    wizard_ask_owner: "Solo i proprietari di {org} possono richiedere nuove istanze. Rivolgiti a un proprietario:",
+    wizard_welcome: |org| {
+        format!(
+            "Configura in pochi passi un'istanza di agente IA per {org}. Un amministratore della piattaforma esamina ogni richiesta prima della creazione."
+        )
+    },
+    wizard_ask_owner: |org| {
+        format!(
+            "Solo i proprietari di {org} possono richiedere nuove istanze. Rivolgiti a un proprietario:"
+        )
+    },
     wizard_back_to_dashboard: "Torna alla dashboard",
     wizard_back: "Indietro",
     wizard_next: "Avanti",
@@ -279,8 +318,6 @@ pub static TEXTS: Texts = Texts {
     wizard_soul_md_hint: "Chi è il tuo agente: personalità e tono. Markdown, fino a 10.000 caratteri.",
     wizard_agents_md: "AGENTS.md",
     wizard_agents_md_hint: "Come lavora il tuo agente: compiti e regole. Markdown, fino a 10.000 caratteri.",
-    wizard_default_soul: "# Anima\n\nSei l'assistente IA di {name}. Sei cordiale, preciso e onesto, e lo dici quando non sai qualcosa.\n",
-    wizard_default_agents: "# Agenti\n\nLavori per {name}.\n\n- Rispondi alle domande su {name} e sul suo lavoro.\n- Chiedi prima di agire per conto di qualcuno.\n- Non condividere mai credenziali o dati personali.\n",
     wizard_packages_lead: "Scegli cosa può usare il tuo agente. Potrai cambiare i pacchetti in seguito.",
     wizard_needs_secrets: "Richiede dati di accesso",
     wizard_secrets_lead: "Questi valori vengono cifrati prima del salvataggio; nessuno sulla piattaforma può leggerli.",
@@ -296,4 +333,52 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Nome del contatto",
     wizard_contact_email: "Email del contatto",
     wizard_confirm_nojs: "Controlla i dati inseriti sopra, poi invia la richiesta.",
+};
+
+/// Strings only the server uses; not compiled into the browser build.
+#[cfg(feature = "ssr")]
+pub static SERVER: super::ServerTexts = super::ServerTexts {
+    mail_invite_subject: |inviter, org| format!("{inviter} ti ha invitato in {org}"),
+    mail_invite_intro: |inviter, org, role| {
+        format!("{inviter} ti ha invitato a unirti a {org} su Tenantry come {role}.")
+    },
+    mail_invite_action: "Accetta l'invito",
+    mail_invite_expiry: |days| match LANG.plural(days) {
+        One => format!("Il link funziona una sola volta e scade tra {days} giorno."),
+        Other => format!("Il link funziona una sola volta e scade tra {days} giorni."),
+    },
+    mail_invite_ignore: "Se non ti aspettavi questo invito, puoi ignorare questa email.",
+    mail_request_approved_subject: |label| {
+        format!("La tua richiesta per {label} è stata approvata")
+    },
+    mail_request_approved_body: |label, org, name| {
+        format!(
+            "Buone notizie: la tua richiesta per {label} ({org}) è stata approvata. L'istanza {name} è in preparazione; la tua dashboard ne mostra l'avanzamento."
+        )
+    },
+    mail_request_rejected_subject: |label| {
+        format!("La tua richiesta per {label} non è stata approvata")
+    },
+    mail_request_rejected_body: |label, org| {
+        format!("La tua richiesta per {label} ({org}) non è stata approvata.")
+    },
+    mail_request_note: "Nota del team della piattaforma:",
+    mail_request_dashboard_action: "Apri la tua dashboard",
+    mail_request_new_subject: |org, label| format!("Nuova richiesta di istanza da {org}: {label}"),
+    mail_request_new_body: |requester, label, org| {
+        format!(
+            "{requester} ha richiesto l'istanza {label} per {org}. Attende una decisione nella coda di amministrazione."
+        )
+    },
+    mail_request_new_action: "Apri la richiesta",
+    wizard_default_soul: |name| {
+        format!(
+            "# Anima\n\nSei l'assistente IA di {name}. Sei cordiale, preciso e onesto, e lo dici quando non sai qualcosa.\n"
+        )
+    },
+    wizard_default_agents: |name| {
+        format!(
+            "# Agenti\n\nLavori per {name}.\n\n- Rispondi alle domande su {name} e sul suo lavoro.\n- Chiedi prima di agire per conto di qualcuno.\n- Non condividere mai credenziali o dati personali.\n"
+        )
+    },
 };

@@ -3,12 +3,27 @@
 //! A typed approach instead of a catalog crate: every user-visible string is a field of
 //! [`Texts`], and each language is one `Texts` value. A string missing in any language is a
 //! compile error, lookups cost nothing, and no build step or runtime file is involved.
-//! Parameterized strings use `{name}` placeholders filled by [`fill`].
+//!
+//! A string with arguments is a function field with typed, named parameters, written per
+//! language with `format!`, so its arguments are checked by the compiler and each value is
+//! inserted exactly once (text a person typed is never scanned for placeholders again).
+//! Call it as `(t.members_lead)(&org)`. Counts pick their wording with [`Lang::plural`].
+//!
+//! Strings only the server uses (emails, the wizard's default workspace files) live in
+//! [`ServerTexts`], compiled only with `ssr`, so they stay out of the browser bundle.
+//!
+//! This module sits at the bottom of the crate's imports: it uses only std, serde, leptos
+//! and http, never other modules of the crate.
 
 mod de;
 mod en;
 mod fr;
 mod it;
+#[cfg(feature = "ssr")]
+mod server;
+
+#[cfg(feature = "ssr")]
+pub use server::{ServerTexts, server_texts};
 
 use serde::{Deserialize, Serialize};
 
@@ -72,11 +87,23 @@ impl Lang {
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         candidates.first().map(|c| c.2)
     }
+
+    /// The plural category of the count `n` in this language (CLDR cardinal rules): English,
+    /// German and Italian use the singular for 1 only, French for 0 and 1.
+    pub fn plural(self, n: u64) -> Plural {
+        let one = match self {
+            Lang::En | Lang::De | Lang::It => n == 1,
+            Lang::Fr => n <= 1,
+        };
+        if one { Plural::One } else { Plural::Other }
+    }
 }
 
-/// Replaces `{key}` in `template` with `value`.
-pub fn fill(template: &str, key: &str, value: &str) -> String {
-    template.replace(&format!("{{{key}}}"), value)
+/// The grammatical number a count takes; the four languages need only two forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
 }
 
 /// The strings of one language.
@@ -89,7 +116,8 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
-/// Every user-visible string of the application.
+/// Every user-visible string of the browser and the server. Fields of type `fn` take the
+/// values they name; a count parameter chooses the singular or plural wording.
 pub struct Texts {
     pub tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -139,7 +167,7 @@ pub struct Texts {
     pub no_account: &'static str,
 
     pub dashboard_title: &'static str,
-    pub dashboard_welcome: &'static str,
+    pub dashboard_welcome: fn(name: &str) -> String,
     pub dashboard_orgs: &'static str,
     pub dashboard_no_orgs: &'static str,
     pub col_organization: &'static str,
@@ -154,7 +182,7 @@ pub struct Texts {
     pub role_viewer: &'static str,
 
     pub members_title: &'static str,
-    pub members_lead: &'static str,
+    pub members_lead: fn(org: &str) -> String,
     pub members_read_only: &'static str,
     pub col_name: &'static str,
     pub col_email: &'static str,
@@ -171,7 +199,7 @@ pub struct Texts {
     pub nav_members: &'static str,
 
     pub platform_users_title: &'static str,
-    pub platform_users_lead: &'static str,
+    pub platform_users_lead: fn(total: u64) -> String,
     pub search_label: &'static str,
     pub search: &'static str,
     pub col_status: &'static str,
@@ -185,11 +213,11 @@ pub struct Texts {
     pub set_role: &'static str,
     pub previous: &'static str,
     pub next: &'static str,
-    pub page_of: &'static str,
+    pub page_of: fn(page: u32, pages: u32) -> String,
     pub nav_users: &'static str,
 
     pub settings_title: &'static str,
-    pub settings_lead: &'static str,
+    pub settings_lead: fn(org: &str) -> String,
     pub display_name: &'static str,
     pub slug: &'static str,
     pub slug_hint: &'static str,
@@ -208,7 +236,7 @@ pub struct Texts {
     pub err_invalid_credentials: &'static str,
     pub err_email_taken: &'static str,
     pub err_slug_taken: &'static str,
-    pub err_duplicate_domain: &'static str,
+    pub err_duplicate_domain: fn(domain: &str) -> String,
     pub err_invalid: &'static str,
     pub err_last_owner: &'static str,
     pub err_role_not_allowed: &'static str,
@@ -222,24 +250,19 @@ pub struct Texts {
     pub err_network: &'static str,
 
     pub problem_required: &'static str,
-    pub problem_too_short: &'static str,
-    pub problem_too_long: &'static str,
+    pub problem_too_short: fn(min: u64) -> String,
+    pub problem_too_long: fn(max: u64) -> String,
     pub problem_invalid_email: &'static str,
     pub problem_invalid_choice: &'static str,
     pub problem_invalid_characters: &'static str,
     pub problem_invalid_slug: &'static str,
-    pub mail_invite_subject: &'static str,
-    pub mail_invite_intro: &'static str,
-    pub mail_invite_action: &'static str,
-    pub mail_invite_expiry: &'static str,
-    pub mail_invite_ignore: &'static str,
     pub invite_title: &'static str,
-    pub invite_lead: &'static str,
+    pub invite_lead: fn(days: u64) -> String,
     pub invite_role: &'static str,
     pub invite_language: &'static str,
     pub invite_submit: &'static str,
-    pub invite_sent: &'static str,
-    pub invite_not_delivered: &'static str,
+    pub invite_sent: fn(email: &str) -> String,
+    pub invite_not_delivered: fn(email: &str, error: &str) -> String,
     pub pending_invitations: &'static str,
     pub no_pending_invitations: &'static str,
     pub col_invited_by: &'static str,
@@ -251,18 +274,18 @@ pub struct Texts {
     pub expired: &'static str,
     pub resend: &'static str,
     pub revoke: &'static str,
-    pub accept_title: &'static str,
-    pub accept_lead: &'static str,
+    pub accept_title: fn(org: &str) -> String,
+    pub accept_lead: fn(inviter: &str, email: &str, role: &str) -> String,
     pub accept_submit: &'static str,
-    pub accept_new_lead: &'static str,
-    pub accept_sign_in_lead: &'static str,
-    pub accept_wrong_account: &'static str,
+    pub accept_new_lead: fn(email: &str) -> String,
+    pub accept_sign_in_lead: fn(email: &str) -> String,
+    pub accept_wrong_account: fn(current: &str, email: &str) -> String,
     pub accept_create_submit: &'static str,
     pub or_continue_with: &'static str,
     pub err_invitation_invalid: &'static str,
     pub err_invitation_expired: &'static str,
     pub err_invitation_used: &'static str,
-    pub err_invitation_wrong_account: &'static str,
+    pub err_invitation_wrong_account: fn(email: &str) -> String,
     pub err_already_member: &'static str,
     pub nav_switch_org: &'static str,
     pub err_oidc_unknown_issuer: &'static str,
@@ -271,13 +294,13 @@ pub struct Texts {
     pub err_oidc_token: &'static str,
     pub err_oidc_email_unverified: &'static str,
     pub err_oidc_unavailable: &'static str,
-    pub sign_in_with: &'static str,
+    pub sign_in_with: fn(name: &str) -> String,
     pub err_conflict: &'static str,
     pub problem_invalid_date: &'static str,
     pub audit_title: &'static str,
-    pub audit_lead_org: &'static str,
-    pub audit_lead_all: &'static str,
-    pub audit_total: &'static str,
+    pub audit_lead_org: fn(org: &str) -> String,
+    pub audit_lead_all: fn(total: u64) -> String,
+    pub audit_total: fn(total: u64) -> String,
     pub audit_actor: &'static str,
     pub audit_action: &'static str,
     pub audit_any_action: &'static str,
@@ -298,7 +321,7 @@ pub struct Texts {
     pub system: &'static str,
     pub err_secrets_not_configured: &'static str,
     pub queue_title: &'static str,
-    pub queue_lead: &'static str,
+    pub queue_lead: fn(total: u64) -> String,
     pub queue_search: &'static str,
     pub queue_status: &'static str,
     pub queue_all: &'static str,
@@ -315,7 +338,7 @@ pub struct Texts {
     pub note_required: &'static str,
     pub approve: &'static str,
     pub reject: &'static str,
-    pub approved_as: &'static str,
+    pub approved_as: fn(name: &str) -> String,
     pub nav_requests: &'static str,
     pub col_instance: &'static str,
     pub col_note: &'static str,
@@ -327,15 +350,6 @@ pub struct Texts {
     pub dashboard_no_requests: &'static str,
     pub dashboard_requests: &'static str,
     pub live_on: &'static str,
-    pub mail_request_approved_subject: &'static str,
-    pub mail_request_approved_body: &'static str,
-    pub mail_request_rejected_subject: &'static str,
-    pub mail_request_rejected_body: &'static str,
-    pub mail_request_note: &'static str,
-    pub mail_request_dashboard_action: &'static str,
-    pub mail_request_new_subject: &'static str,
-    pub mail_request_new_body: &'static str,
-    pub mail_request_new_action: &'static str,
     pub phase_pending: &'static str,
     pub phase_provisioning: &'static str,
     pub phase_ready: &'static str,
@@ -349,8 +363,8 @@ pub struct Texts {
     pub request_secrets_stored: &'static str,
     pub request_submitted: &'static str,
     pub wizard_title: &'static str,
-    pub wizard_welcome: &'static str,
-    pub wizard_ask_owner: &'static str,
+    pub wizard_welcome: fn(org: &str) -> String,
+    pub wizard_ask_owner: fn(org: &str) -> String,
     pub wizard_back_to_dashboard: &'static str,
     pub wizard_back: &'static str,
     pub wizard_next: &'static str,
@@ -368,8 +382,6 @@ pub struct Texts {
     pub wizard_soul_md_hint: &'static str,
     pub wizard_agents_md: &'static str,
     pub wizard_agents_md_hint: &'static str,
-    pub wizard_default_soul: &'static str,
-    pub wizard_default_agents: &'static str,
     pub wizard_packages_lead: &'static str,
     pub wizard_needs_secrets: &'static str,
     pub wizard_secrets_lead: &'static str,
@@ -418,21 +430,137 @@ mod tests {
         assert_eq!(Lang::from_accept_language("garbage;;;", &all), None);
     }
 
+    /// `text` contains every one of `args`, each exactly once.
+    fn has_each_once(text: &str, args: &[&str]) -> bool {
+        args.iter().all(|a| text.matches(a).count() == 1)
+    }
+
     #[test]
     fn every_language_fills_its_placeholders() {
+        let (a, b, c) = ("«A»", "«B»", "«C»");
         for lang in Lang::ALL {
             let t = texts(lang);
-            assert!(t.err_duplicate_domain.contains("{domain}"), "{lang:?}");
-            assert!(t.problem_too_short.contains("{min}"), "{lang:?}");
-            assert!(t.problem_too_long.contains("{max}"), "{lang:?}");
-            assert!(t.dashboard_welcome.contains("{name}"), "{lang:?}");
-            assert!(t.members_lead.contains("{org}"), "{lang:?}");
-            assert!(t.settings_lead.contains("{org}"), "{lang:?}");
-            assert!(t.platform_users_lead.contains("{total}"), "{lang:?}");
+            let one_arg = [
+                (t.dashboard_welcome)(a),
+                (t.members_lead)(a),
+                (t.settings_lead)(a),
+                (t.err_duplicate_domain)(a),
+                (t.invite_sent)(a),
+                (t.accept_title)(a),
+                (t.accept_new_lead)(a),
+                (t.accept_sign_in_lead)(a),
+                (t.err_invitation_wrong_account)(a),
+                (t.sign_in_with)(a),
+                (t.audit_lead_org)(a),
+                (t.approved_as)(a),
+                (t.wizard_welcome)(a),
+                (t.wizard_ask_owner)(a),
+            ];
+            for text in one_arg {
+                assert!(has_each_once(&text, &[a]), "{lang:?}: {text}");
+            }
+            let two = (t.invite_not_delivered)(a, b);
+            assert!(has_each_once(&two, &[a, b]), "{lang:?}: {two}");
+            let two = (t.accept_wrong_account)(a, b);
+            assert!(has_each_once(&two, &[a, b]), "{lang:?}: {two}");
+            let three = (t.accept_lead)(a, b, c);
+            assert!(has_each_once(&three, &[a, b, c]), "{lang:?}: {three}");
+            let counts = [
+                (t.problem_too_short)(4711),
+                (t.problem_too_long)(4711),
+                (t.platform_users_lead)(4711),
+                (t.invite_lead)(4711),
+                (t.audit_lead_all)(4711),
+                (t.audit_total)(4711),
+                (t.queue_lead)(4711),
+            ];
+            for text in counts {
+                assert!(has_each_once(&text, &["4711"]), "{lang:?}: {text}");
+            }
+            let page = (t.page_of)(3, 17);
             assert!(
-                t.page_of.contains("{page}") && t.page_of.contains("{pages}"),
-                "{lang:?}"
+                page.contains('3') && page.contains("17"),
+                "{lang:?}: {page}"
             );
+        }
+    }
+
+    #[test]
+    fn plural_rules() {
+        use Plural::{One, Other};
+        for lang in [Lang::En, Lang::De, Lang::It] {
+            assert_eq!(lang.plural(0), Other, "{lang:?}");
+            assert_eq!(lang.plural(1), One, "{lang:?}");
+            assert_eq!(lang.plural(2), Other, "{lang:?}");
+        }
+        assert_eq!(Lang::Fr.plural(0), One);
+        assert_eq!(Lang::Fr.plural(1), One);
+        assert_eq!(Lang::Fr.plural(2), Other);
+        assert_eq!(Lang::Fr.plural(1000), Other);
+    }
+
+    #[test]
+    fn counts_use_each_languages_plural() {
+        let cases = [
+            (Lang::En, 0, "0 events match."),
+            (Lang::En, 1, "1 event matches."),
+            (Lang::En, 2, "2 events match."),
+            (Lang::De, 0, "0 Ereignisse passen."),
+            (Lang::De, 1, "1 Ereignis passt."),
+            (Lang::De, 2, "2 Ereignisse passen."),
+            (Lang::Fr, 0, "0 événement correspond."),
+            (Lang::Fr, 1, "1 événement correspond."),
+            (Lang::Fr, 2, "2 événements correspondent."),
+            (Lang::It, 0, "0 eventi corrispondono."),
+            (Lang::It, 1, "1 evento corrisponde."),
+            (Lang::It, 2, "2 eventi corrispondono."),
+        ];
+        for (lang, n, expected) in cases {
+            assert_eq!((texts(lang).audit_total)(n), expected, "{lang:?} {n}");
+        }
+        assert_eq!(
+            (texts(Lang::En).invite_lead)(1),
+            "They receive an email with a link that works once and expires in 1 day."
+        );
+        assert!((texts(Lang::En).invite_lead)(7).ends_with("expires in 7 days."));
+        assert_eq!(
+            (texts(Lang::En).problem_too_short)(1),
+            "Use at least 1 character."
+        );
+        assert_eq!(
+            (texts(Lang::It).queue_lead)(1),
+            "1 richiesta corrisponde; dalle più vecchie."
+        );
+        assert_eq!(
+            (texts(Lang::Fr).problem_too_long)(0),
+            "Au plus 0 caractère."
+        );
+    }
+
+    #[test]
+    fn user_text_passes_through_unchanged() {
+        for lang in Lang::ALL {
+            let t = texts(lang);
+            for tricky in [
+                "{org}",
+                "{name}",
+                "{inviter} {email} {role}",
+                "{{x}}",
+                "%s {0}",
+            ] {
+                assert!((t.members_lead)(tricky).contains(tricky), "{lang:?}");
+                assert!((t.dashboard_welcome)(tricky).contains(tricky), "{lang:?}");
+                let lead = (t.accept_lead)(tricky, "{org}", "{name}");
+                assert!(
+                    lead.contains(tricky) && lead.contains("{org}") && lead.contains("{name}"),
+                    "{lang:?}: {lead}"
+                );
+                let wrong = (t.accept_wrong_account)("{email}", tricky);
+                assert!(
+                    wrong.contains("{email}") && wrong.contains(tricky),
+                    "{lang:?}: {wrong}"
+                );
+            }
         }
     }
 
@@ -442,7 +570,11 @@ mod tests {
         for lang in [Lang::De, Lang::Fr, Lang::It] {
             let t = texts(lang);
             assert_ne!(t.register_title, en.register_title, "{lang:?}");
-            assert_ne!(t.err_duplicate_domain, en.err_duplicate_domain, "{lang:?}");
+            assert_ne!(
+                (t.err_duplicate_domain)("acme.example"),
+                (en.err_duplicate_domain)("acme.example"),
+                "{lang:?}"
+            );
         }
     }
 }
@@ -467,11 +599,7 @@ pub fn initial_lang() -> Lang {
     {
         use leptos::prelude::use_context;
         use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.extensions
-                    .get::<crate::auth::principal::RequestContext>()
-                    .map(|c| c.lang)
-            })
+            .and_then(|p| p.extensions.get::<Lang>().copied())
             .unwrap_or_default()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -1,8 +1,9 @@
-//! The email templates. Every string comes from [`crate::i18n::Texts`], so each template
-//! exists in every language; values are escaped for the HTML part.
+//! The email templates. Every string comes from [`crate::i18n::ServerTexts`], so each
+//! template exists in every language; values are escaped for the HTML part and inserted
+//! exactly once, so a name that looks like a placeholder stays as it is.
 
 use super::{Email, escape_html};
-use crate::i18n::{Lang, fill, texts};
+use crate::i18n::{Lang, server_texts};
 
 /// What an invitation email says.
 #[derive(Debug, Clone)]
@@ -15,37 +16,23 @@ pub struct InvitationMail<'a> {
     pub expiry_days: u32,
 }
 
-/// Fills `{org}`, `{inviter}`, `{role}` and `{days}` in `template`.
-fn fill_invitation(template: &str, mail: &InvitationMail<'_>) -> String {
-    let text = fill(template, "org", mail.organization);
-    let text = fill(&text, "inviter", mail.inviter);
-    let text = fill(&text, "role", mail.role);
-    fill(&text, "days", &mail.expiry_days.to_string())
-}
-
 /// The invitation to join an organization, in the language the inviter chose for it.
 pub fn invitation(lang: Lang, mail: &InvitationMail<'_>) -> Email {
-    let t = texts(lang);
-    let subject = fill_invitation(t.mail_invite_subject, mail);
-    let intro = fill_invitation(t.mail_invite_intro, mail);
-    let expiry = fill_invitation(t.mail_invite_expiry, mail);
+    let t = server_texts(lang);
+    let subject = (t.mail_invite_subject)(mail.inviter, mail.organization);
+    let intro = (t.mail_invite_intro)(mail.inviter, mail.organization, mail.role);
+    let expiry = (t.mail_invite_expiry)(u64::from(mail.expiry_days));
     let text = format!(
         "{intro}\n\n{action}:\n{link}\n\n{expiry}\n{ignore}\n",
         action = t.mail_invite_action,
         link = mail.link,
         ignore = t.mail_invite_ignore,
     );
-    let escaped = |template: &str| {
-        let safe = InvitationMail {
-            to: mail.to,
-            organization: &escape_html(mail.organization),
-            inviter: &escape_html(mail.inviter),
-            role: &escape_html(mail.role),
-            link: mail.link,
-            expiry_days: mail.expiry_days,
-        };
-        fill_invitation(template, &safe)
-    };
+    let html_intro = (t.mail_invite_intro)(
+        &escape_html(mail.inviter),
+        &escape_html(mail.organization),
+        &escape_html(mail.role),
+    );
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;color:#0f172a\">\
          <p>{intro}</p>\
@@ -54,10 +41,10 @@ pub fn invitation(lang: Lang, mail: &InvitationMail<'_>) -> Email {
          <p style=\"font-size:12px;color:#64748b\">{link_text}</p>\
          </body></html>",
         lang = lang.code(),
-        intro = escaped(t.mail_invite_intro),
+        intro = html_intro,
         link = escape_html(mail.link),
         action = escape_html(t.mail_invite_action),
-        expiry = escaped(t.mail_invite_expiry),
+        expiry = expiry,
         ignore = escape_html(t.mail_invite_ignore),
         link_text = escape_html(mail.link),
     );
@@ -150,5 +137,54 @@ mod tests {
                     .contains("https://portal.example/invite/abc?x=1&amp;y=2")
             );
         }
+    }
+
+    /// Values are inserted once: an organization literally named `{inviter}` (or a person
+    /// named `{org}`) is not mistaken for a placeholder and replaced.
+    #[test]
+    fn placeholder_like_names_survive() {
+        let mail = InvitationMail {
+            to: "new@example.com",
+            organization: "{inviter}",
+            inviter: "{org} {role} {days}",
+            role: "{inviter}",
+            link: "https://portal.example/invite/abc",
+            expiry_days: 7,
+        };
+        for lang in Lang::ALL {
+            let email = invitation(lang, &mail);
+            for part in [&email.subject, &email.text, &email.html] {
+                assert!(part.contains("{inviter}"), "{lang:?}: {part}");
+                assert!(part.contains("{org} {role} {days}"), "{lang:?}: {part}");
+            }
+            // The organization and the role (both `{inviter}`) appear in the intro as they
+            // are, and the inviter's name appears once: nothing was substituted twice.
+            assert_eq!(email.text.matches("{inviter}").count(), 2, "{lang:?}");
+            assert_eq!(
+                email.text.matches("{org} {role} {days}").count(),
+                1,
+                "{lang:?}"
+            );
+        }
+        let en = invitation(Lang::En, &mail);
+        assert_eq!(en.subject, "{org} {role} {days} invited you to {inviter}");
+        assert!(en.text.starts_with(
+            "{org} {role} {days} invited you to join {inviter} on Tenantry as {inviter}.\n"
+        ));
+    }
+
+    #[test]
+    fn invitation_expiry_is_singular_for_one_day() {
+        let mail = InvitationMail {
+            to: "new@example.com",
+            organization: "Acme",
+            inviter: "Jo",
+            role: "Member",
+            link: "https://portal.example/invite/abc",
+            expiry_days: 1,
+        };
+        let email = invitation(Lang::En, &mail);
+        assert!(email.text.contains("expires in 1 day."), "{}", email.text);
+        assert!(email.html.contains("expires in 1 day."), "{}", email.html);
     }
 }

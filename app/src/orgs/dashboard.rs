@@ -6,7 +6,7 @@ use crate::{
         load::{Loading, load_error},
         table::DataTable,
     },
-    i18n::{fill, use_texts},
+    i18n::use_texts,
     use_session,
 };
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold tracking-tight" data-test="dashboard-title">
             <Transition fallback=|| ()>
-                {move || fill(t.get().dashboard_welcome, "name", &name())}
+                {move || (t.get().dashboard_welcome)(&name())}
             </Transition>
         </h1>
         <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>

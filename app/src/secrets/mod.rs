@@ -12,7 +12,6 @@
 //! `tenantry keys rotate --new-kek-file NEW` to re-wrap the rest, then drop the old KEK.
 
 use crate::{
-    config::SecretsConfig,
     db::{Db, now_ms},
     error::AppError,
 };
@@ -22,9 +21,26 @@ use chacha20poly1305::{
     aead::{Aead, Payload},
 };
 use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
+use std::path::PathBuf;
 use zeroize::Zeroizing;
+
+/// The `[secrets]` configuration section (`Config::secrets`): the
+/// key-encryption key (KEK) that wraps each organization's data key. It never goes into the
+/// database. Base64 of 32 random bytes (`tenantry keys generate`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// The KEK itself; prefer the environment (`TENANTRY_SECRETS__KEK`).
+    pub kek: Option<SecretString>,
+    /// A file holding the KEK (trailing whitespace ignored).
+    pub kek_file: Option<PathBuf>,
+    /// Earlier KEKs, accepted only to unwrap data keys until `tenantry keys rotate` has
+    /// re-wrapped them under the current one.
+    pub previous_kek_files: Vec<PathBuf>,
+}
 
 /// The data-key generation stored with every DEK and sealed value.
 const DEK_VERSION: i64 = 1;

@@ -12,7 +12,7 @@ pub mod flow;
 use crate::{
     components::format::encode_component,
     error::{AppError, OidcFailure},
-    i18n::{fill, use_texts},
+    i18n::use_texts,
 };
 use leptos::prelude::*;
 
@@ -61,7 +61,7 @@ pub fn IssuerButtons(issuers: Vec<(String, String)>, next: String) -> impl IntoV
                             data-test=format!("oidc-{id}")
                             class="flex w-full justify-center rounded-md border border-slate-300 bg-white px-4 py-2 font-medium text-slate-800 hover:bg-slate-50"
                         >
-                            {move || fill(t.get().sign_in_with, "name", &name)}
+                            {move || (t.get().sign_in_with)(&name)}
                         </a>
                     }
                 })

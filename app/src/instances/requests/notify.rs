@@ -3,7 +3,7 @@
 //! approved or rejected → the requester, in theirs, with the staff's note.
 
 use crate::{
-    i18n::{Lang, fill, texts},
+    i18n::{Lang, server_texts},
     mail::{self, outbox},
 };
 use sqlx::{Any, Row, Transaction};
@@ -38,12 +38,6 @@ async fn subject(tx: &mut Transaction<'_, Any>, request_id: &str) -> Result<Subj
     })
 }
 
-fn fill_subject(template: &str, s: &Subject) -> String {
-    let text = fill(template, "org", &s.organization);
-    let text = fill(&text, "label", &s.label);
-    fill(&text, "requester", &s.requester)
-}
-
 /// Queues "new request" for every active platform admin and operator.
 pub async fn new_request(
     tx: &mut Transaction<'_, Any>,
@@ -62,12 +56,16 @@ pub async fn new_request(
         let to: String = row.try_get("email")?;
         let lang: String = row.try_get("language")?;
         let lang = Lang::parse(&lang).unwrap_or_default();
-        let t = texts(lang);
+        let t = server_texts(lang);
         let email = mail::notice(
             lang,
             &to,
-            fill_subject(t.mail_request_new_subject, &about),
-            &[fill_subject(t.mail_request_new_body, &about)],
+            (t.mail_request_new_subject)(&about.organization, &about.label),
+            &[(t.mail_request_new_body)(
+                &about.requester,
+                &about.label,
+                &about.organization,
+            )],
             Some((t.mail_request_new_action, &link)),
         );
         outbox::enqueue(&mut **tx, "request.created", Some(request_id), &email).await?;
@@ -96,21 +94,24 @@ pub async fn decision(
     let to: String = row.try_get("email")?;
     let lang: String = row.try_get("language")?;
     let lang = Lang::parse(&lang).unwrap_or_default();
-    let t = texts(lang);
+    let t = server_texts(lang);
     let (kind, subject, mut paragraphs) = match instance {
         Some(name) => (
             "request.approved",
-            fill_subject(t.mail_request_approved_subject, &about),
-            vec![fill(
-                &fill_subject(t.mail_request_approved_body, &about),
-                "name",
+            (t.mail_request_approved_subject)(&about.label),
+            vec![(t.mail_request_approved_body)(
+                &about.label,
+                &about.organization,
                 name,
             )],
         ),
         None => (
             "request.rejected",
-            fill_subject(t.mail_request_rejected_subject, &about),
-            vec![fill_subject(t.mail_request_rejected_body, &about)],
+            (t.mail_request_rejected_subject)(&about.label),
+            vec![(t.mail_request_rejected_body)(
+                &about.label,
+                &about.organization,
+            )],
         ),
     };
     if let Some(note) = note {

@@ -14,7 +14,7 @@ use crate::{
         pager::{Pager, page_count},
         table::DataTable,
     },
-    i18n::{Texts, fill, use_lang, use_texts},
+    i18n::{Texts, use_lang, use_texts},
     instances::overview::PackageName,
 };
 use leptos::prelude::*;
@@ -81,7 +81,7 @@ fn QueueView(
     reject: ServerAction<RejectRequest>,
 ) -> impl IntoView {
     let t = use_texts();
-    let total = page.total.to_string();
+    let total = u64::try_from(page.total).unwrap_or_default();
     let (status, search) = (page.status.clone(), page.query.clone());
     let href = {
         let (status, search) = (status.clone(), search.clone());
@@ -170,7 +170,7 @@ fn QueueView(
             </button>
         </form>
         <p class="mt-4 text-sm text-slate-600" data-test="queue-total">
-            {move || fill(t.get().queue_lead, "total", &total)}
+            {move || (t.get().queue_lead)(total)}
         </p>
         {if empty {
             view! { <p class="mt-4 text-slate-600">{move || t.get().queue_empty}</p> }.into_any()
@@ -305,7 +305,7 @@ fn DecisionOutcome(
                                 data-test="approved"
                                 class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800"
                             >
-                                {fill(t.get().approved_as, "name", &name)}
+                                {(t.get().approved_as)(&name)}
                             </p>
                         }
                     })

@@ -24,10 +24,7 @@ pub struct WizardContext {
 /// may load it, only owners and staff get `can_submit`.
 #[server(prefix = "/fn", endpoint = "requests/wizard")]
 pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError> {
-    use crate::{
-        auth::caller::Caller,
-        i18n::{fill, texts},
-    };
+    use crate::{auth::caller::Caller, i18n::server_texts};
     use sqlx::Row;
     let caller = Caller::current()?;
     let access = caller.org(&slug).await?;
@@ -46,10 +43,10 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
         .map(|r| r.try_get("display_name"))
         .collect::<Result<_, _>>()?
     };
-    let t = texts(caller.lang);
+    let t = server_texts(caller.lang);
     let mut draft = Draft {
-        soul_md: fill(t.wizard_default_soul, "name", &access.display_name),
-        agents_md: fill(t.wizard_default_agents, "name", &access.display_name),
+        soul_md: (t.wizard_default_soul)(&access.display_name),
+        agents_md: (t.wizard_default_agents)(&access.display_name),
         contact_name: access.user.display_name.clone(),
         contact_email: access.user.email.clone(),
         ..Draft::default()

@@ -17,7 +17,7 @@ use crate::{
         load::{Loading, load_error},
     },
     error::AppError,
-    i18n::{Texts, fill, use_lang, use_texts},
+    i18n::{Texts, use_lang, use_texts},
     instances::catalog::{Catalog, FieldKind, SecretField},
     orgs::OrgKind,
 };
@@ -67,7 +67,7 @@ fn AskOwner(ctx: WizardContext) -> impl IntoView {
             data-test="ask-owner"
         >
             <h1 class="text-2xl font-bold tracking-tight">{move || t.get().wizard_title}</h1>
-            <p class="mt-4 text-slate-700">{move || fill(t.get().wizard_ask_owner, "org", &org)}</p>
+            <p class="mt-4 text-slate-700">{move || (t.get().wizard_ask_owner)(&org)}</p>
             <p class="mt-2 font-medium" data-test="owners">
                 {owners}
             </p>
@@ -178,7 +178,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
     };
     let org = ctx.organization.clone();
     let welcome = view! {
-        <p class="text-slate-700">{move || fill(t.get().wizard_welcome, "org", &org)}</p>
+        <p class="text-slate-700">{move || (t.get().wizard_welcome)(&org)}</p>
         <ol class="list-decimal space-y-1 pl-6 text-sm text-slate-600">
             {Step::ALL[1..]
                 .iter()

@@ -11,7 +11,7 @@ use crate::{
         format::encode_component,
         load::{Loading, load_error},
     },
-    i18n::{fill, use_texts},
+    i18n::use_texts,
     orgs::dashboard::role_name,
 };
 use leptos::prelude::*;
@@ -46,13 +46,11 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
         let p = preview.clone();
         move || {
             let t = t.get();
-            let text = fill(
-                t.accept_lead,
-                "inviter",
+            (t.accept_lead)(
                 p.inviter.as_deref().unwrap_or("–"),
-            );
-            let text = fill(&text, "email", &p.email);
-            fill(&text, "role", role_name(p.role, t))
+                &p.email,
+                role_name(p.role, t),
+            )
         }
     };
     let next = format!("/invite/{token}");
@@ -64,13 +62,7 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
             let (current, email) = (current.clone(), preview.email.clone());
             view! {
                 <p role="alert" data-test="wrong-account" class="text-sm text-red-800">
-                    {move || {
-                        fill(
-                            &fill(t.get().accept_wrong_account, "current", &current),
-                            "email",
-                            &email,
-                        )
-                    }}
+                    {move || (t.get().accept_wrong_account)(&current, &email)}
                 </p>
             }
             .into_any()
@@ -80,7 +72,7 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
             let href = format!("/signin?next={}", encode_component(&next));
             view! {
                 <p class="text-sm text-slate-700">
-                    {move || fill(t.get().accept_sign_in_lead, "email", &email)}
+                    {move || (t.get().accept_sign_in_lead)(&email)}
                 </p>
                 <a
                     href=href
@@ -106,7 +98,7 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
     });
     view! {
         <h1 class="text-2xl font-bold tracking-tight">
-            {move || fill(t.get().accept_title, "org", &org)}
+            {move || (t.get().accept_title)(&org)}
         </h1>
         <p class="mt-1 mb-6 text-slate-600" data-test="invite-lead">
             {lead}
@@ -140,7 +132,7 @@ fn CreateAccountForm(token: String, email: String) -> impl IntoView {
     let pending = action.pending().into();
     view! {
         <p class="mb-4 text-sm text-slate-700">
-            {move || fill(t.get().accept_new_lead, "email", &email)}
+            {move || (t.get().accept_new_lead)(&email)}
         </p>
         <ActionForm action attr:class="space-y-4" attr:data-test="accept-new-form">
             <FormError error />

@@ -11,7 +11,7 @@ use crate::{
         load::{Loading, load_error},
         table::DataTable,
     },
-    i18n::{fill, use_texts},
+    i18n::use_texts,
     orgs::dashboard::role_name,
 };
 use leptos::prelude::*;
@@ -55,7 +55,7 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                         match list.await {
                             Err(err) => load_error(err),
                             Ok(data) => {
-                                let days = data.expiry_days.to_string();
+                                let days = u64::from(data.expiry_days);
                                 let grantable = data.grantable.clone();
                                 let empty = data.invitations.is_empty();
                                 let columns: Vec<Text> = vec![
@@ -83,7 +83,7 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                                     .collect_view();
                                 view! {
                                     <p class="mt-1 text-sm text-slate-600">
-                                        {move || fill(t.get().invite_lead, "days", &days)}
+                                        {move || (t.get().invite_lead)(days)}
                                     </p>
                                     <ActionForm
                                         action=invite
@@ -170,13 +170,9 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                         .map(|(ok, text)| {
                             let t = t.get();
                             let message = if ok {
-                                fill(t.invite_sent, "email", &text.0)
+                                (t.invite_sent)(&text.0)
                             } else {
-                                fill(
-                                    &fill(t.invite_not_delivered, "email", &text.0),
-                                    "error",
-                                    &text.1,
-                                )
+                                (t.invite_not_delivered)(&text.0, &text.1)
                             };
                             let class = if ok {
                                 "rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-800"

@@ -11,7 +11,7 @@ use crate::{
         table::DataTable,
     },
     error::AppError,
-    i18n::{fill, use_texts},
+    i18n::use_texts,
     orgs::{Role, dashboard::role_name},
     use_session,
 };
@@ -126,7 +126,7 @@ fn MembersView(
                     })}
             </div>
         </div>
-        <p class="mt-1 text-slate-600">{move || fill(t.get().members_lead, "org", &org_name)}</p>
+        <p class="mt-1 text-slate-600">{move || (t.get().members_lead)(&org_name)}</p>
         {(!manages)
             .then(|| {
                 view! {

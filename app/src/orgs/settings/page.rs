@@ -7,7 +7,7 @@ use crate::{
         load::{Loading, load_error},
     },
     error::AppError,
-    i18n::{fill, use_texts},
+    i18n::use_texts,
     orgs::{Role, members::list_members},
 };
 use leptos::prelude::*;
@@ -38,7 +38,7 @@ pub fn OrgSettingsPage() -> impl IntoView {
                         let name = page.display_name.clone();
                         view! {
                             <p class="mt-1 text-slate-600">
-                                {move || fill(t.get().settings_lead, "org", &name)}
+                                {move || (t.get().settings_lead)(&name)}
                             </p>
                             <div class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
                                 <ActionForm

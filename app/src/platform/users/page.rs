@@ -11,7 +11,7 @@ use crate::{
         pager::{Pager, page_count},
         table::DataTable,
     },
-    i18n::{fill, use_texts},
+    i18n::use_texts,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -98,7 +98,7 @@ fn UserTable(
         .collect_view();
     view! {
         <p class="mt-2 text-slate-600" data-test="user-total">
-            {move || fill(t.get().platform_users_lead, "total", &total.to_string())}
+            {move || (t.get().platform_users_lead)(u64::try_from(total).unwrap_or_default())}
         </p>
         <DataTable
             test="users-table"
