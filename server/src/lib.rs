@@ -13,8 +13,11 @@ use app::{
 };
 use axum::{Router, extract::State, middleware, routing::get};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::{net::SocketAddr, sync::Arc};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+};
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// Why the server could not start.
@@ -53,9 +56,19 @@ pub async fn open_db(config: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
+/// The app's routes, generated once per process. Generating them sets leptos_server's
+/// process-wide `SuppressResourceLoad` flag, so every resource created meanwhile — in a page
+/// another router of this process is rendering — never loads, and that render waits forever
+/// (leptos-rs/leptos#4773; it stalled about one test render in thirty when each test built
+/// its own router). Generating once, before anything serves, rules that out.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application router with its layers.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health))

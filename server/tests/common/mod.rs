@@ -32,7 +32,14 @@ pub struct TestApp {
     pub oidc: Option<peers::OidcPeer>,
     peers_dir: PathBuf,
     cleanup: Cleanup,
+    /// The last server function called through [`TestApp::call`] or
+    /// [`TestApp::call_with_cookie`], named when a test overruns its deadline.
+    last_call: std::sync::Mutex<String>,
 }
+
+/// How long one test scenario may take on one backend before it fails, naming what it was
+/// waiting for. Generous: the slowest scenario takes a few seconds.
+pub const TEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
 enum Cleanup {
     Dir(PathBuf),
@@ -166,6 +173,7 @@ pub async fn spawn_app(
         oidc,
         peers_dir,
         cleanup,
+        last_call: std::sync::Mutex::new("none yet".to_owned()),
     })
 }
 
@@ -174,8 +182,20 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// What the test last asked the server, for the deadline's message.
+    pub fn last_call(&self) -> String {
+        self.last_call.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    fn note_call(&self, endpoint: &str) {
+        if let Ok(mut last) = self.last_call.lock() {
+            *last = format!("POST /fn/{endpoint}");
+        }
+    }
+
     /// Calls a server function the way the Leptos client does (form-encoded, JSON back).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.note_call(endpoint);
         self.client
             .post(self.url(&format!("/fn/{endpoint}")))
             .header(header::ACCEPT, "application/json")
@@ -192,6 +212,7 @@ impl TestApp {
         form: &[(&str, &str)],
         cookie: &str,
     ) -> Response {
+        self.note_call(endpoint);
         Client::new()
             .post(self.url(&format!("/fn/{endpoint}")))
             .header(header::ACCEPT, "application/json")
@@ -400,14 +421,29 @@ macro_rules! both_backends {
                     let Some(app) = common::spawn_app(backend, &settings).await else { return };
                     // Run the body in a task so the database is dropped even when it panics.
                     let app = std::sync::Arc::new(app);
-                    let body = {
+                    let mut body = {
                         let app = app.clone();
                         tokio::spawn(async move { super::$name(&app).await })
                     };
-                    let outcome = body.await;
+                    let overrun = match tokio::time::timeout(common::TEST_DEADLINE, &mut body).await {
+                        Ok(outcome) => Ok(outcome),
+                        Err(_) => {
+                            body.abort();
+                            let _ = body.await;
+                            Err(app.last_call())
+                        }
+                    };
                     if let Ok(app) = std::sync::Arc::try_unwrap(app) {
                         app.finish().await;
                     }
+                    let outcome = match overrun {
+                        Ok(outcome) => outcome,
+                        Err(last) => panic!(
+                            "{} on {backend:?} did not finish within {:?}; the last server call was {last:?}",
+                            stringify!($name),
+                            common::TEST_DEADLINE,
+                        ),
+                    };
                     if let Err(err) = outcome {
                         if err.is_panic() {
                             std::panic::resume_unwind(err.into_panic());
