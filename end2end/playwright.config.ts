@@ -108,6 +108,8 @@ export default defineConfig({
       env: {
         TENANTRY_CONFIG: portalConfig,
         TENANTRY_DATABASE_URL: db,
+        // The operations endpoints beside the test port, clear of a local portal's.
+        TENANTRY_OPS__LISTEN: `127.0.0.1:${port + 9}`,
         TENANTRY_LISTEN: `127.0.0.1:${port}`,
         TENANTRY_BASE_URL: `http://127.0.0.1:${port}`,
         // Every journey registers from 127.0.0.1; the limit itself is an integration test.

@@ -46,6 +46,9 @@ pub struct Config {
     pub notifications: NotificationConfig,
     /// How often an open dashboard's live stream looks for changes, in milliseconds.
     pub live_poll_ms: u64,
+    /// Seconds a page or server function may take to answer before it gets a 503.
+    pub request_timeout_seconds: u64,
+    pub ops: OpsConfig,
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
     pub secrets: SecretsConfig,
@@ -81,6 +84,21 @@ pub enum SmtpTls {
     Starttls,
     /// TLS from the first byte (usually port 465).
     Tls,
+}
+
+/// The operations endpoints (`/healthz`, `/readyz`, `/metrics`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsConfig {
+    /// Their own listen address, off the public port; empty turns them off.
+    pub listen: String,
+}
+
+impl OpsConfig {
+    /// The address to serve them on, if any (checked at start-up).
+    pub fn listen_addr(&self) -> Option<SocketAddr> {
+        self.listen.parse().ok()
+    }
 }
 
 /// Member invitations.
@@ -183,6 +201,8 @@ struct Defaults {
     invitations: InvitationConfig,
     notifications: NotificationConfig,
     live_poll_ms: u64,
+    request_timeout_seconds: u64,
+    ops: OpsConfig,
     oidc: Vec<String>,
     secrets: SecretsDefaults,
 }
@@ -281,6 +301,10 @@ fn defaults() -> Defaults {
             max_attempts: 8,
         },
         live_poll_ms: 1500,
+        request_timeout_seconds: 30,
+        ops: OpsConfig {
+            listen: "127.0.0.1:9300".into(),
+        },
         oidc: Vec::new(),
         secrets: SecretsDefaults {
             previous_kek_files: Vec::new(),
@@ -456,6 +480,15 @@ impl Config {
         }
         if !(100..=60_000).contains(&self.live_poll_ms) {
             return invalid("live_poll_ms", "must be between 100 and 60000");
+        }
+        if !(1..=600).contains(&self.request_timeout_seconds) {
+            return invalid("request_timeout_seconds", "must be between 1 and 600");
+        }
+        if !self.ops.listen.is_empty() && self.ops.listen_addr().is_none() {
+            return invalid(
+                "ops.listen",
+                "must be an address such as 127.0.0.1:9300, or empty",
+            );
         }
         if self.secrets.kek.is_some() && self.secrets.kek_file.is_some() {
             return invalid(

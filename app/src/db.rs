@@ -91,6 +91,22 @@ impl Db {
         Ok(())
     }
 
+    /// Whether every migration this build carries is applied (successfully) and the
+    /// database holds none this build does not know.
+    pub async fn migrations_current(&self) -> Result<bool, sqlx::Error> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+        let applied: Vec<i64> = sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(applied == known)
+    }
+
     /// The pool, for queries and transactions.
     pub fn pool(&self) -> &AnyPool {
         &self.pool

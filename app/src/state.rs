@@ -1,6 +1,6 @@
 //! The application state every handler and server function reads.
 
-use crate::{config::Config, db::Db, mail::outbox};
+use crate::{config::Config, db::Db, mail::outbox, ops::Metrics};
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub struct AppState {
     pub live: broadcast::Sender<String>,
     /// Wakes the notification worker after an email was queued.
     pub outbox: outbox::Waker,
+    /// Request counts and latencies, open streams and workers, for `/metrics` and `/readyz`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             config,
             live: broadcast::channel(256).0,
             outbox: outbox::Waker::default(),
+            metrics: Arc::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use app::{
     },
     config::Config,
     db::{Db, DbError},
-    shell,
+    ops, shell,
     state::AppState,
 };
 use axum::{Router, extract::State, middleware, routing::get};
@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Innermost first: these run in reverse order of `layer` calls.
+        .layer(middleware::from_fn_with_state(state.clone(), ops::deadline))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(middleware::from_fn(payload_too_large_as_json))
+        .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .with_state(state)
 }
 
@@ -103,12 +105,24 @@ pub async fn state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
 }
 
 /// Starts the background work of a serving process: the notification outbox worker.
+/// Its handle is kept so `/readyz` reports a worker that stopped.
 pub fn start_workers(state: &AppState) {
-    tokio::spawn(app::mail::outbox::run(
+    let outbox = tokio::spawn(app::mail::outbox::run(
         state.db.clone(),
         state.config.clone(),
         state.outbox.clone(),
     ));
+    state.metrics.add_worker("outbox", outbox);
+}
+
+/// Serves the operations endpoints (`/healthz`, `/readyz`, `/metrics`) on their own
+/// listener until the process ends.
+pub fn serve_ops(listener: tokio::net::TcpListener, state: AppState) {
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, ops::router(state)).await {
+            tracing::error!(%err, "operations endpoints stopped");
+        }
+    });
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.

@@ -184,6 +184,16 @@ async fn serve(config: Config) -> Result<(), CliError> {
              (it asks for the password on standard input)"
         );
     }
+    if let Some(ops_addr) = state.config.ops.listen_addr() {
+        let ops = tokio::net::TcpListener::bind(ops_addr)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: ops_addr,
+                source,
+            })?;
+        tracing::info!("operations endpoints on http://{ops_addr} (/healthz, /readyz, /metrics)");
+        server::serve_ops(ops, state.clone());
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;

@@ -187,3 +187,10 @@ mod tests {
         assert_eq!(backoff_ms(&config, 1_000), 3_600_000);
     }
 }
+
+/// How many emails wait to be delivered (for `/metrics`).
+pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending'")
+        .fetch_one(db.pool())
+        .await
+}

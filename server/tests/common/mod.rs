@@ -22,6 +22,8 @@ pub enum Backend {
 /// A running portal plus what a test needs to talk to it and inspect it.
 pub struct TestApp {
     pub base: String,
+    /// The operations endpoints (`/healthz`, `/readyz`, `/metrics`) on their own port.
+    pub ops_base: String,
     pub database_url: String,
     pub client: Client,
     pub db: Db,
@@ -152,6 +154,11 @@ pub async fn spawn_app(
         .build();
     let state = server::state(config, options).await.expect("state");
     server::start_workers(&state);
+    let ops = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("ops listener");
+    let ops_base = format!("http://{}", ops.local_addr().expect("ops address"));
+    server::serve_ops(ops, state.clone());
     let db = state.db.clone();
     let config = state.config.clone();
     let router = server::router(state);
@@ -165,6 +172,7 @@ pub async fn spawn_app(
         .expect("client");
     Some(TestApp {
         base,
+        ops_base,
         database_url,
         client,
         db,

@@ -1,0 +1,98 @@
+//! The operations endpoints over HTTP, on both databases: liveness, readiness (and what
+//! makes it fail), Prometheus metrics by route template with nothing personal in them, and
+//! none of it on the public port.
+// Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+
+both_backends! {
+    health_and_readiness,
+    readiness_names_pending_migrations,
+    metrics_count_routes_not_people,
+}
+
+async fn get(url: String) -> (StatusCode, String) {
+    let res = reqwest::get(url).await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn health_and_readiness(app: &TestApp) {
+    assert_eq!(
+        get(format!("{}/healthz", app.ops_base)).await,
+        (StatusCode::OK, "ok".to_owned())
+    );
+    assert_eq!(
+        get(format!("{}/readyz", app.ops_base)).await,
+        (StatusCode::OK, "ready\n".to_owned())
+    );
+    // The public port keeps its plain liveness check but serves no metrics or readiness.
+    assert_eq!(get(app.url("/healthz")).await.0, StatusCode::OK);
+    assert_eq!(get(app.url("/metrics")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(app.url("/readyz")).await.0, StatusCode::NOT_FOUND);
+}
+
+async fn readiness_names_pending_migrations(app: &TestApp) {
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let (status, body) = get(format!("{}/readyz", app.ops_base)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("migrations pending"), "{body}");
+}
+
+async fn metrics_count_routes_not_people(app: &TestApp) {
+    let res = app
+        .register_company("Acme Metrics", "jo@acme-metrics.example")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let slug = "acme-metrics";
+    for path in ["/", "/signin", &format!("/orgs/{slug}"), "/no/such/page"] {
+        app.client.get(app.url(path)).send().await.unwrap();
+    }
+    let res = reqwest::get(format!("{}/metrics", app.ops_base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains(r#"tenantry_http_requests_total{route="/",method="GET",status="200"} 1"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            r#"tenantry_http_requests_total{route="/orgs/{slug}",method="GET",status="200"} 1"#
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"route="/fn/auth/register",method="POST""#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"tenantry_http_request_duration_seconds_bucket{route="/",method="GET",status="200",le="+Inf"} 1"#),
+        "{body}"
+    );
+    assert!(body.contains("tenantry_db_pool_connections{state=\"idle\"}"));
+    assert!(body.contains("tenantry_live_streams_open 0"));
+    assert!(body.contains("tenantry_outbox_backlog "));
+    // Route templates only: no slug, email or concrete path of a visitor.
+    for personal in [slug, "jo@acme-metrics.example", "/no/such/page"] {
+        assert!(
+            !body.contains(personal),
+            "metrics mention {personal}: {body}"
+        );
+    }
+}
