@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tenantry/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-CARGO_LEPTOS_VERSION=0.3.4
+CARGO_LEPTOS_VERSION=0.3.10
 AIOSMTPD_VERSION=1.4.6
 # The loopback SMTP server of the tests lives in its own virtual environment.
 PY_VENV="${TENANTRY_PY_VENV:-$HOME/.cache/tenantry/py}"

@@ -230,6 +230,33 @@ pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -
     }
 }
 
+/// Caching: the bundle under `/pkg/` is kept for a year when its file names carry a content
+/// hash (`hash-files`), else revalidated; pages are always revalidated (`no-cache`), since
+/// they show the signed-in person's data. A handler's own `Cache-Control` wins.
+pub async fn cache_control(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let bundle = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if res.headers().contains_key(http::header::CACHE_CONTROL) {
+        return res;
+    }
+    let is_html = res
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let value = match (bundle, state.leptos_options.hash_files) {
+        (true, true) if res.status().is_success() => "public, max-age=31536000, immutable",
+        (true, _) => "no-cache",
+        (false, _) if is_html => "no-cache",
+        (false, _) => return res,
+    };
+    res.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static(value),
+    );
+    res
+}
+
 /// The operations router: `/healthz`, `/readyz`, `/metrics`.
 pub fn router(state: AppState) -> Router {
     Router::new()

@@ -94,6 +94,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(middleware::from_fn(payload_too_large_as_json))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            ops::cache_control,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .with_state(state)
 }

@@ -13,6 +13,7 @@ both_backends! {
     health_and_readiness,
     readiness_names_pending_migrations,
     metrics_count_routes_not_people,
+    pages_are_revalidated,
 }
 
 async fn get(url: String) -> (StatusCode, String) {
@@ -95,4 +96,19 @@ async fn metrics_count_routes_not_people(app: &TestApp) {
             "metrics mention {personal}: {body}"
         );
     }
+}
+
+async fn pages_are_revalidated(app: &TestApp) {
+    for path in ["/", "/signin", "/no/such/page"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+    }
+    // The test site has no hashed bundle, so its files are revalidated too, never kept.
+    let res = app
+        .client
+        .get(app.url("/pkg/tenantry.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-cache");
 }
