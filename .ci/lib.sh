@@ -77,5 +77,6 @@ ensure_postgres() {
 
 build_release() {
   step "Release build (server + WASM bundle)"
-  cargo leptos build --release --precompress
+  # --split: each lazy route's code is its own WASM chunk (see app/src/routes.rs).
+  cargo leptos build --release --precompress --split
 }

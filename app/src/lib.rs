@@ -17,6 +17,7 @@ pub mod mail;
 pub mod orgs;
 pub mod pages;
 pub mod platform;
+pub mod routes;
 pub mod text_enum;
 
 #[cfg(feature = "ssr")]
@@ -37,7 +38,7 @@ use i18n::I18n;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -115,27 +116,27 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("orgs/:slug/members")
-                        view=orgs::members::page::MembersPage
+                        view={Lazy::<routes::MembersRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/users")
-                        view=platform::users::page::PlatformUsersPage
+                        view={Lazy::<routes::PlatformUsersRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("orgs/:slug/audit")
-                        view=audit::page::AuditLogPage
+                        view={Lazy::<routes::AuditLogRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/requests")
-                        view=instances::requests::page::RequestQueuePage
+                        view={Lazy::<routes::RequestQueueRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/requests/:id")
-                        view=instances::requests::page::RequestDetailPage
+                        view={Lazy::<routes::RequestDetailRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -145,22 +146,22 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("orgs/:slug/new-instance")
-                        view=instances::wizard::page::WizardPage
+                        view={Lazy::<routes::WizardRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/audit")
-                        view=audit::page::AuditLogPage
+                        view={Lazy::<routes::AuditLogRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("invite/:token")
-                        view=orgs::invitations::page::InvitePage
+                        view={Lazy::<routes::InviteRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("orgs/:slug/settings")
-                        view=orgs::settings::page::OrgSettingsPage
+                        view={Lazy::<routes::OrgSettingsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>
