@@ -6,7 +6,7 @@ use crate::{
     components::{
         form::{FormError, Text, field_message},
         format::{date_time, encode_component},
-        load::{Loading, load_error},
+        load::{Loaded, load_error},
         pager::{Pager, page_count},
         table::DataTable,
     },
@@ -45,33 +45,32 @@ pub fn AuditLogPage() -> impl IntoView {
             )
         },
     );
+    // A filter the server refused: the form again, with its messages.
+    let refused = Callback::new(move |err: AppError| {
+        if !matches!(err, AppError::Invalid { .. }) {
+            return load_error(err);
+        }
+        let error = Signal::derive(move || Some(err.clone()));
+        view! {
+            <div class="mt-4">
+                <FormError error />
+            </div>
+            <Filters
+                actor=q("actor")
+                action=q("action")
+                from=q("from")
+                to=q("to")
+                actions=vec![]
+                error
+            />
+        }
+        .into_any()
+    });
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().audit_title}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Err(err @ AppError::Invalid { .. }) => {
-                        let error = Signal::derive(move || Some(err.clone()));
-                        view! {
-                            <div class="mt-4">
-                                <FormError error />
-                            </div>
-                            <Filters
-                                actor=q("actor")
-                                action=q("action")
-                                from=q("from")
-                                to=q("to")
-                                actions=vec![]
-                                error
-                            />
-                        }
-                            .into_any()
-                    }
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <AuditView page /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=events error=refused let:page>
+            <AuditView page />
+        </Loaded>
     }
 }
 

@@ -8,11 +8,7 @@ use super::{
     requests::page::status_name,
 };
 use crate::{
-    components::{
-        format::date_time,
-        load::{Loading, load_error},
-        table::DataTable,
-    },
+    components::{format::date_time, load::Loaded, table::DataTable},
     i18n::{Texts, use_lang, use_texts},
 };
 use leptos::prelude::*;
@@ -72,14 +68,9 @@ pub fn OrgDashboardPage() -> impl IntoView {
                     }
                 })
         }}
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(err) => load_error(err),
-                    Ok(overview) => view! { <Overview overview live /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview transition=true let:overview>
+            <Overview overview live />
+        </Loaded>
     }
 }
 

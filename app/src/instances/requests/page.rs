@@ -10,7 +10,7 @@ use crate::{
     components::{
         form::{FormError, Text, latest_error, tracked},
         format::{date_time, encode_component},
-        load::{Loading, load_error},
+        load::Loaded,
         pager::{Pager, page_count},
         table::DataTable,
     },
@@ -63,14 +63,9 @@ pub fn RequestQueuePage() -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().queue_title}</h1>
         <DecisionOutcome approve reject />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <QueueView page approve reject /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <QueueView page approve reject />
+        </Loaded>
     }
 }
 
@@ -336,14 +331,9 @@ pub fn RequestDetailPage() -> impl IntoView {
             {move || t.get().queue_back}
         </A>
         <DecisionOutcome approve reject />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(err) => load_error(err),
-                    Ok(detail) => view! { <DetailView detail approve reject /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=detail let:detail>
+            <DetailView detail approve reject />
+        </Loaded>
     }
 }
 

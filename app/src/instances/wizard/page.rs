@@ -14,7 +14,7 @@ use super::{
 use crate::{
     components::{
         form::{FormError, Text, action_error, field_message},
-        load::{Loading, load_error},
+        load::Loaded,
     },
     error::AppError,
     i18n::{Texts, fill, use_lang, use_texts},
@@ -43,15 +43,13 @@ pub fn WizardPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let context = Resource::new(slug, get_wizard_context);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match context.await {
-                    Err(err) => load_error(err),
-                    Ok(ctx) if !ctx.can_submit => view! { <AskOwner ctx /> }.into_any(),
-                    Ok(ctx) => view! { <Wizard ctx /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=context let:ctx>
+            {if ctx.can_submit {
+                view! { <Wizard ctx /> }.into_any()
+            } else {
+                view! { <AskOwner ctx /> }.into_any()
+            }}
+        </Loaded>
     }
 }
 

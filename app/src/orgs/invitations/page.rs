@@ -9,7 +9,7 @@ use crate::{
     components::{
         form::{Field, FormError, LanguageSelect, SubmitButton, action_error},
         format::encode_component,
-        load::{Loading, load_error},
+        load::Loaded,
     },
     i18n::{fill, use_texts},
     orgs::dashboard::role_name,
@@ -25,14 +25,9 @@ pub fn InvitePage() -> impl IntoView {
     view! {
         <div class="mx-auto w-full max-w-md">
             <div class="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match preview.await {
-                            Err(err) => load_error(err),
-                            Ok(preview) => view! { <InviteView preview token=token() /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=preview let:preview>
+                    <InviteView preview token=token() />
+                </Loaded>
             </div>
         </div>
     }

@@ -7,7 +7,7 @@ use crate::{
     components::{
         form::{FormError, Text, latest_error, tracked},
         format::date,
-        load::{Loading, load_error},
+        load::Loaded,
         table::DataTable,
     },
     error::AppError,
@@ -38,14 +38,9 @@ pub fn MembersPage() -> impl IntoView {
     let error = latest_error(vec![tracked(change), tracked(remove), tracked(leave)]);
 
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match members.await {
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <MembersView page error change remove leave /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=members let:page>
+            <MembersView page error change remove leave />
+        </Loaded>
     }
 }
 

@@ -7,7 +7,7 @@ use crate::{
     components::{
         form::{FormError, latest_error, tracked},
         format::{date, encode_component},
-        load::{Loading, load_error},
+        load::Loaded,
         pager::{Pager, page_count},
         table::DataTable,
     },
@@ -66,14 +66,9 @@ pub fn PlatformUsersPage() -> impl IntoView {
         <div class="mt-4">
             <FormError error />
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <UserTable page set_status set_role /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=users let:page>
+            <UserTable page set_status set_role />
+        </Loaded>
     }
 }
 
