@@ -4,6 +4,7 @@
 use super::{AuditPage, AuditRow, PER_PAGE, list_audit_events};
 use crate::{
     components::{
+        button::Button,
         form::{FormError, Text, field_message},
         format::{date_time, encode_component},
         load::{Loaded, load_error},
@@ -224,12 +225,7 @@ fn Filters(
                 <input id="audit-to" name="to" type="date" value=to class=input />
                 {field_error("to")}
             </div>
-            <button
-                type="submit"
-                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
-            >
-                {move || t.get().audit_filter}
-            </button>
+            <Button>{move || t.get().audit_filter}</Button>
         </form>
     }
 }

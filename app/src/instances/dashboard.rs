@@ -8,7 +8,12 @@ use super::{
     requests::page::status_name,
 };
 use crate::{
-    components::{format::date_time, load::Loaded, table::DataTable},
+    components::{
+        button::{Size, Variant, button_class},
+        format::date_time,
+        load::Loaded,
+        table::DataTable,
+    },
     i18n::{Texts, use_lang, use_texts},
 };
 use leptos::prelude::*;
@@ -83,7 +88,7 @@ fn Overview(overview: OrgOverview, live: RwSignal<bool>) -> impl IntoView {
             <A
                 href=format!("/orgs/{slug}/new-instance")
                 attr:data-test="create-instance"
-                attr:class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+                attr:class=button_class(Variant::Primary, Size::Base, "")
             >
                 {move || t.get().create_instance}
             </A>

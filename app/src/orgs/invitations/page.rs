@@ -7,6 +7,7 @@ use super::{AcceptInvitation, AcceptInvitationNew, InvitationPreview, preview_in
 use crate::{
     auth::pages::refetch_session_on_success,
     components::{
+        button::{Size, Variant, button_class},
         form::{Field, FormError, LanguageSelect, SubmitButton, action_error},
         format::encode_component,
         load::Loaded,
@@ -80,7 +81,11 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
                 <a
                     href=href
                     data-test="sign-in-to-accept"
-                    class="mt-4 inline-flex w-full justify-center rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+                    class=button_class(
+                        Variant::Primary,
+                        Size::Base,
+                        "mt-4 inline-flex w-full justify-center",
+                    )
                 >
                     {move || t.get().nav_sign_in}
                 </a>

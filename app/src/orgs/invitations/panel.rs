@@ -6,6 +6,7 @@ use super::{
 };
 use crate::{
     components::{
+        button::{Button, Size, Variant},
         form::{Field, FormError, LanguageSelect, Text, latest_error, tracked},
         format::date,
         load::Loaded,
@@ -125,13 +126,9 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                                 id="invite-language"
                                 label=|t| t.invite_language
                             />
-                            <button
-                                type="submit"
-                                data-test="invite-submit"
-                                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
-                            >
+                            <Button attr:data-test="invite-submit">
                                 {move || t.get().invite_submit}
-                            </button>
+                            </Button>
                         </ActionForm>
                         <h3 class="mt-8 text-lg font-semibold">
                             {move || t.get().pending_invitations}
@@ -244,22 +241,16 @@ fn InvitationRow(
                     <ActionForm action=resend>
                         <input type="hidden" name="org" value=slug />
                         <input type="hidden" name="id" value=inv.id />
-                        <button
-                            type="submit"
-                            class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
-                        >
+                        <Button variant=Variant::Secondary size=Size::Sm>
                             {move || t.get().resend}
-                        </button>
+                        </Button>
                     </ActionForm>
                     <ActionForm action=revoke>
                         <input type="hidden" name="org" value=slug2 />
                         <input type="hidden" name="id" value=id2 />
-                        <button
-                            type="submit"
-                            class="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50"
-                        >
+                        <Button variant=Variant::Danger size=Size::Sm>
                             {move || t.get().revoke}
-                        </button>
+                        </Button>
                     </ActionForm>
                 </div>
             </td>
