@@ -4,9 +4,10 @@
 use super::{AuditPage, AuditRow, PER_PAGE, list_audit_events};
 use crate::{
     components::{
+        button::Button,
         form::{FormError, Text, field_message},
         format::{date_time, encode_component},
-        load::{Loading, load_error},
+        load::{Loaded, load_error},
         pager::{Pager, page_count},
         table::DataTable,
     },
@@ -45,33 +46,32 @@ pub fn AuditLogPage() -> impl IntoView {
             )
         },
     );
+    // A filter the server refused: the form again, with its messages.
+    let refused = Callback::new(move |err: AppError| {
+        if !matches!(err, AppError::Invalid { .. }) {
+            return load_error(err);
+        }
+        let error = Signal::derive(move || Some(err.clone()));
+        view! {
+            <div class="mt-4">
+                <FormError error />
+            </div>
+            <Filters
+                actor=q("actor")
+                action=q("action")
+                from=q("from")
+                to=q("to")
+                actions=vec![]
+                error
+            />
+        }
+        .into_any()
+    });
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().audit_title}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Err(err @ AppError::Invalid { .. }) => {
-                        let error = Signal::derive(move || Some(err.clone()));
-                        view! {
-                            <div class="mt-4">
-                                <FormError error />
-                            </div>
-                            <Filters
-                                actor=q("actor")
-                                action=q("action")
-                                from=q("from")
-                                to=q("to")
-                                actions=vec![]
-                                error
-                            />
-                        }
-                            .into_any()
-                    }
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <AuditView page /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=events error=refused let:page>
+            <AuditView page />
+        </Loaded>
     }
 }
 
@@ -225,12 +225,7 @@ fn Filters(
                 <input id="audit-to" name="to" type="date" value=to class=input />
                 {field_error("to")}
             </div>
-            <button
-                type="submit"
-                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
-            >
-                {move || t.get().audit_filter}
-            </button>
+            <Button>{move || t.get().audit_filter}</Button>
         </form>
     }
 }

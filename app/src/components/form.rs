@@ -3,6 +3,7 @@
 //! which also carries errors of a plain (JavaScript-free) form post back to the page.
 
 use crate::{
+    components::button::Button,
     error::AppError,
     i18n::{Lang, Texts, use_lang, use_texts},
 };
@@ -128,13 +129,12 @@ pub fn error_code(err: &AppError) -> String {
 pub fn SubmitButton(label: Text, pending: Signal<bool>) -> impl IntoView {
     let t = use_texts();
     view! {
-        <button
-            type="submit"
-            disabled=move || pending.get()
-            class="inline-flex w-full justify-center rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2 disabled:opacity-60"
+        <Button
+            class="inline-flex w-full justify-center shadow-sm focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2"
+            attr:disabled=move || pending.get()
         >
             {move || if pending.get() { t.get().working } else { label(t.get()) }}
-        </button>
+        </Button>
     }
 }
 

@@ -2,7 +2,10 @@
 
 use crate::{
     auth::{PlatformRole, SetLanguage, SignOut},
-    components::form::LanguageOptions,
+    components::{
+        button::{Button, Size, Variant, button_class},
+        form::LanguageOptions,
+    },
     i18n::{I18n, set_document_lang, use_texts},
     orgs::OrgSummary,
     use_session,
@@ -108,7 +111,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                         </A>
                                         <A
                                             href="/register"
-                                            attr:class="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500"
+                                            attr:class=button_class(Variant::Primary, Size::Md, "")
                                         >
                                             {move || t.get().nav_register}
                                         </A>
@@ -231,13 +234,14 @@ fn UserMenu(name: String, email: String, role: Option<PlatformRole>) -> impl Int
                 <p class="truncate text-sm text-slate-600">{email}</p>
                 {badge}
                 <ActionForm action=sign_out attr:class="mt-3">
-                    <button
-                        type="submit"
-                        data-test="sign-out"
-                        class="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+                    <Button
+                        variant=Variant::Secondary
+                        size=Size::Md
+                        class="w-full font-medium"
+                        attr:data-test="sign-out"
                     >
                         {move || t.get().sign_out}
-                    </button>
+                    </Button>
                 </ActionForm>
             </div>
         </details>
@@ -268,12 +272,9 @@ fn LanguageSwitcher() -> impl IntoView {
             >
                 <LanguageOptions />
             </select>
-            <button
-                type="submit"
-                class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
-            >
+            <Button variant=Variant::Secondary size=Size::Sm>
                 {move || t.get().apply}
-            </button>
+            </Button>
         </ActionForm>
     }
 }

@@ -1,5 +1,6 @@
 //! Components shared by every capability.
 
+pub mod button;
 pub mod form;
 pub mod format;
 pub mod layout;

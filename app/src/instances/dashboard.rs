@@ -9,8 +9,9 @@ use super::{
 };
 use crate::{
     components::{
+        button::{Size, Variant, button_class},
         format::date_time,
-        load::{Loading, load_error},
+        load::Loaded,
         table::DataTable,
     },
     i18n::{Texts, use_lang, use_texts},
@@ -72,14 +73,9 @@ pub fn OrgDashboardPage() -> impl IntoView {
                     }
                 })
         }}
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(err) => load_error(err),
-                    Ok(overview) => view! { <Overview overview live /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview transition=true let:overview>
+            <Overview overview live />
+        </Loaded>
     }
 }
 
@@ -92,7 +88,7 @@ fn Overview(overview: OrgOverview, live: RwSignal<bool>) -> impl IntoView {
             <A
                 href=format!("/orgs/{slug}/new-instance")
                 attr:data-test="create-instance"
-                attr:class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+                attr:class=button_class(Variant::Primary, Size::Base, "")
             >
                 {move || t.get().create_instance}
             </A>
@@ -250,35 +246,58 @@ fn Requests(rows: Vec<RequestRow>) -> impl IntoView {
 fn listen(slug: Signal<String>, changes: RwSignal<u32>, live: RwSignal<bool>) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        use wasm_bindgen::{JsCast, closure::Closure};
+        use futures_util::{StreamExt, stream};
+        use gloo_net::eventsource::futures::EventSource;
+        use std::sync::{
+            Arc,
+            atomic::{AtomicBool, Ordering},
+        };
         let url = format!(
             "/events?org={}",
             crate::components::format::encode_component(&slug.get())
         );
-        let Ok(source) = web_sys::EventSource::new(&url) else {
+        let Ok(mut source) = EventSource::new(&url) else {
             return;
         };
-        let connected_before = StoredValue::new(false);
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |event: web_sys::MessageEvent| {
-                let data = event.data().as_string().unwrap_or_default();
+        // The `message` stream reports an error only once the browser has given up. A
+        // dropped connection that the browser is re-opening shows as an `error` event only,
+        // so that event is listened to as well (its payload is never read).
+        let (Ok(messages), Ok(errors)) = (source.subscribe("message"), source.subscribe("error"))
+        else {
+            return;
+        };
+        let closed = Arc::new(AtomicBool::new(false));
+        let task_closed = Arc::clone(&closed);
+        leptos::task::spawn_local(async move {
+            let mut events = stream::select(messages.map(Some), errors.map(|_| None));
+            let mut connected_before = false;
+            while let Some(event) = events.next().await {
+                if task_closed.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Some(Ok((_, message))) = event else {
+                    live.set(false);
+                    continue;
+                };
+                let data = message.data().as_string().unwrap_or_default();
                 if data.contains(r#""kind":"ready""#) {
                     live.set(true);
                     // A reconnection may have missed changes.
-                    if connected_before.get_value() {
+                    if connected_before {
                         changes.update(|n| *n += 1);
                     }
-                    connected_before.set_value(true);
+                    connected_before = true;
                 } else {
                     changes.update(|n| *n += 1);
                 }
-            },
-        );
-        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| live.set(false));
-        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let held = send_wrapper::SendWrapper::new((source, on_message, on_error));
-        on_cleanup(move || held.0.close());
+            }
+        });
+        // Closing fires one last `error`, which ends the task above.
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || {
+            closed.store(true, Ordering::Relaxed);
+            source.take().close();
+        });
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (slug, changes, live);

@@ -2,10 +2,7 @@
 
 use super::{OrgKind, Role, list_my_organizations};
 use crate::{
-    components::{
-        load::{Loading, load_error},
-        table::DataTable,
-    },
+    components::{load::Loaded, table::DataTable},
     i18n::use_texts,
     use_session,
 };
@@ -31,65 +28,57 @@ pub fn DashboardPage() -> impl IntoView {
             </Transition>
         </h1>
         <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match orgs.await {
-                    Err(err) => load_error(err),
-                    Ok(list) if list.is_empty() => {
-                        view! {
-                            <p class="mt-4 text-slate-600">{move || t.get().dashboard_no_orgs}</p>
-                        }
-                            .into_any()
-                    }
-                    Ok(list) => {
-                        view! {
-                            <DataTable
-                                test="org-table"
-                                columns=vec![
-                                    |t| t.col_organization,
-                                    |t| t.col_slug,
-                                    |t| t.col_kind,
-                                    |t| t.col_role,
-                                ]
-                            >
-                                {list
-                                    .into_iter()
-                                    .map(|org| {
-                                        let kind = org.kind;
-                                        let role = org.role;
-                                        view! {
-                                            <tr data-test="org-row">
-                                                <td class="px-4 py-3 font-medium">
-                                                    <A
-                                                        href=format!("/orgs/{}", org.slug)
-                                                        attr:class="text-indigo-700 hover:underline"
-                                                    >
-                                                        {org.display_name}
-                                                    </A>
-                                                </td>
-                                                <td class="px-4 py-3 font-mono text-sm text-slate-600">
-                                                    {org.slug}
-                                                </td>
-                                                <td class="px-4 py-3 text-sm">
-                                                    {move || match kind {
-                                                        OrgKind::Company => t.get().kind_company,
-                                                        OrgKind::Personal => t.get().kind_personal,
-                                                    }}
-                                                </td>
-                                                <td class="px-4 py-3 text-sm" data-test="org-role">
-                                                    {move || role_name(role, t.get())}
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </DataTable>
-                        }
-                            .into_any()
-                    }
+        <Loaded resource=orgs let:list>
+            {if list.is_empty() {
+                view! { <p class="mt-4 text-slate-600">{move || t.get().dashboard_no_orgs}</p> }
+                    .into_any()
+            } else {
+                view! {
+                    <DataTable
+                        test="org-table"
+                        columns=vec![
+                            |t| t.col_organization,
+                            |t| t.col_slug,
+                            |t| t.col_kind,
+                            |t| t.col_role,
+                        ]
+                    >
+                        {list
+                            .into_iter()
+                            .map(|org| {
+                                let kind = org.kind;
+                                let role = org.role;
+                                view! {
+                                    <tr data-test="org-row">
+                                        <td class="px-4 py-3 font-medium">
+                                            <A
+                                                href=format!("/orgs/{}", org.slug)
+                                                attr:class="text-indigo-700 hover:underline"
+                                            >
+                                                {org.display_name}
+                                            </A>
+                                        </td>
+                                        <td class="px-4 py-3 font-mono text-sm text-slate-600">
+                                            {org.slug}
+                                        </td>
+                                        <td class="px-4 py-3 text-sm">
+                                            {move || match kind {
+                                                OrgKind::Company => t.get().kind_company,
+                                                OrgKind::Personal => t.get().kind_personal,
+                                            }}
+                                        </td>
+                                        <td class="px-4 py-3 text-sm" data-test="org-role">
+                                            {move || role_name(role, t.get())}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                 }
-            })}
-        </Suspense>
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 

@@ -1,6 +1,10 @@
 //! The landing page.
 
-use crate::{i18n::use_texts, use_session};
+use crate::{
+    components::button::{Size, Variant, button_class},
+    i18n::use_texts,
+    use_session,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -39,7 +43,7 @@ pub fn HomePage() -> impl IntoView {
                             view! {
                                 <A
                                     href="/dashboard"
-                                    attr:class="rounded-md bg-indigo-600 px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-500"
+                                    attr:class=button_class(Variant::Primary, Size::Lg, "shadow-sm")
                                 >
                                     {move || t.get().home_go_dashboard}
                                 </A>
@@ -49,13 +53,17 @@ pub fn HomePage() -> impl IntoView {
                             view! {
                                 <A
                                     href="/register"
-                                    attr:class="rounded-md bg-indigo-600 px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-500"
+                                    attr:class=button_class(Variant::Primary, Size::Lg, "shadow-sm")
                                 >
                                     {move || t.get().nav_register}
                                 </A>
                                 <A
                                     href="/signin"
-                                    attr:class="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-semibold text-slate-800 hover:bg-slate-50"
+                                    attr:class=button_class(
+                                        Variant::Secondary,
+                                        Size::Lg,
+                                        "bg-white font-semibold text-slate-800",
+                                    )
                                 >
                                     {move || t.get().nav_sign_in}
                                 </A>

@@ -8,9 +8,10 @@ use super::{
 };
 use crate::{
     components::{
+        button::{Button, Size, Variant},
         form::{FormError, Text, latest_error, tracked},
         format::{date_time, encode_component},
-        load::{Loading, load_error},
+        load::Loaded,
         pager::{Pager, page_count},
         table::DataTable,
     },
@@ -63,14 +64,9 @@ pub fn RequestQueuePage() -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().queue_title}</h1>
         <DecisionOutcome approve reject />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <QueueView page approve reject /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <QueueView page approve reject />
+        </Loaded>
     }
 }
 
@@ -162,12 +158,7 @@ fn QueueView(
                     class="w-full rounded-md border border-slate-300 bg-white px-3 py-2"
                 />
             </div>
-            <button
-                type="submit"
-                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
-            >
-                {move || t.get().search}
-            </button>
+            <Button>{move || t.get().search}</Button>
         </form>
         <p class="mt-4 text-sm text-slate-600" data-test="queue-total">
             {move || (t.get().queue_lead)(total)}
@@ -248,13 +239,9 @@ fn DecisionForms(
                         placeholder=move || t.get().note_optional
                         class="w-48 rounded-md border border-slate-300 px-2 py-1 text-sm"
                     />
-                    <button
-                        type="submit"
-                        data-test="approve"
-                        class="rounded-md bg-emerald-600 px-3 py-1 text-sm font-semibold text-white hover:bg-emerald-500"
-                    >
+                    <Button variant=Variant::Success size=Size::Md attr:data-test="approve">
                         {move || t.get().approve}
-                    </button>
+                    </Button>
                 </ActionForm>
                 {rejectable
                     .then(|| {
@@ -268,13 +255,13 @@ fn DecisionForms(
                                     placeholder=move || t.get().note_required
                                     class="w-48 rounded-md border border-slate-300 px-2 py-1 text-sm"
                                 />
-                                <button
-                                    type="submit"
-                                    data-test="reject"
-                                    class="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50"
+                                <Button
+                                    variant=Variant::Danger
+                                    size=Size::Md
+                                    attr:data-test="reject"
                                 >
                                     {move || t.get().reject}
-                                </button>
+                                </Button>
                             </ActionForm>
                         }
                     })}
@@ -336,14 +323,9 @@ pub fn RequestDetailPage() -> impl IntoView {
             {move || t.get().queue_back}
         </A>
         <DecisionOutcome approve reject />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(err) => load_error(err),
-                    Ok(detail) => view! { <DetailView detail approve reject /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=detail let:detail>
+            <DetailView detail approve reject />
+        </Loaded>
     }
 }
 

@@ -13,8 +13,9 @@ use super::{
 };
 use crate::{
     components::{
+        button::{Button, Variant},
         form::{FormError, Text, action_error, field_message},
-        load::{Loading, load_error},
+        load::Loaded,
     },
     error::AppError,
     i18n::{Texts, use_lang, use_texts},
@@ -43,15 +44,13 @@ pub fn WizardPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let context = Resource::new(slug, get_wizard_context);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match context.await {
-                    Err(err) => load_error(err),
-                    Ok(ctx) if !ctx.can_submit => view! { <AskOwner ctx /> }.into_any(),
-                    Ok(ctx) => view! { <Wizard ctx /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=context let:ctx>
+            {if ctx.can_submit {
+                view! { <Wizard ctx /> }.into_any()
+            } else {
+                view! { <AskOwner ctx /> }.into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -150,26 +149,25 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
                 <h2 class="text-xl font-semibold">{move || step_title(s, t.get())}</h2>
                 <div class="mt-4 space-y-4">{body}</div>
                 <div class="mt-6 flex justify-between" class:hidden=move || !js.get()>
-                    <button
-                        type="button"
-                        data-test="back"
-                        class="rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-50"
+                    <Button
+                        variant=Variant::Secondary
+                        kind="button"
+                        attr:data-test="back"
                         class:invisible=first
                         on:click=move |_| back(s)
                     >
                         {move || t.get().wizard_back}
-                    </button>
+                    </Button>
                     {(!last)
                         .then(|| {
                             view! {
-                                <button
-                                    type="button"
-                                    data-test="next"
-                                    class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+                                <Button
+                                    kind="button"
+                                    attr:data-test="next"
                                     on:click=move |_| next(s)
                                 >
                                     {move || t.get().wizard_next}
-                                </button>
+                                </Button>
                             }
                         })}
                 </div>
@@ -337,16 +335,15 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
     .into_any();
     let confirm = view! {
         <Summary draft catalog=ctx.catalog.clone() js />
-        <button
-            type="submit"
-            data-test="submit-request"
-            disabled=move || submit.pending().get()
-            class="w-full rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+        <Button
+            class="w-full shadow-sm"
+            attr:data-test="submit-request"
+            attr:disabled=move || submit.pending().get()
         >
             {move || {
                 if submit.pending().get() { t.get().working } else { t.get().wizard_submit }
             }}
-        </button>
+        </Button>
     }
     .into_any();
     let org = ctx.organization.clone();

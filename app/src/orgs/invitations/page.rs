@@ -7,9 +7,10 @@ use super::{AcceptInvitation, AcceptInvitationNew, InvitationPreview, preview_in
 use crate::{
     auth::pages::refetch_session_on_success,
     components::{
+        button::{Size, Variant, button_class},
         form::{Field, FormError, LanguageSelect, SubmitButton, action_error},
         format::encode_component,
-        load::{Loading, load_error},
+        load::Loaded,
     },
     i18n::use_texts,
     orgs::dashboard::role_name,
@@ -25,14 +26,9 @@ pub fn InvitePage() -> impl IntoView {
     view! {
         <div class="mx-auto w-full max-w-md">
             <div class="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match preview.await {
-                            Err(err) => load_error(err),
-                            Ok(preview) => view! { <InviteView preview token=token() /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=preview let:preview>
+                    <InviteView preview token=token() />
+                </Loaded>
             </div>
         </div>
     }
@@ -77,7 +73,11 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
                 <a
                     href=href
                     data-test="sign-in-to-accept"
-                    class="mt-4 inline-flex w-full justify-center rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
+                    class=button_class(
+                        Variant::Primary,
+                        Size::Base,
+                        "mt-4 inline-flex w-full justify-center",
+                    )
                 >
                     {move || t.get().nav_sign_in}
                 </a>

@@ -6,9 +6,10 @@ use super::{
 };
 use crate::{
     components::{
+        button::{Button, Size, Variant},
         form::{Field, FormError, LanguageSelect, Text, latest_error, tracked},
         format::date,
-        load::{Loading, load_error},
+        load::Loaded,
         table::DataTable,
     },
     i18n::use_texts,
@@ -48,120 +49,108 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
     view! {
         <section class="mt-10" data-test="invitations">
             <h2 class="text-xl font-semibold">{move || t.get().invite_title}</h2>
-            <Suspense fallback=Loading>
-                {move || {
+            <Loaded resource=list let:data>
+                {
                     let slug = slug.clone();
-                    Suspend::new(async move {
-                        match list.await {
-                            Err(err) => load_error(err),
-                            Ok(data) => {
-                                let days = u64::from(data.expiry_days);
-                                let grantable = data.grantable.clone();
-                                let empty = data.invitations.is_empty();
-                                let columns: Vec<Text> = vec![
-                                    |t| t.col_email,
-                                    |t| t.col_member_role,
-                                    |t| t.col_invited_by,
-                                    |t| t.col_expires,
-                                    |t| t.col_delivery,
-                                    |t| t.col_actions,
-                                ];
-                                let rows = data
-                                    .invitations
-                                    .into_iter()
-                                    .map(|inv| {
-                                        view! {
-                                            <InvitationRow
-                                                inv
-                                                now=data.now
-                                                slug=slug.clone()
-                                                resend
-                                                revoke
-                                            />
-                                        }
-                                    })
-                                    .collect_view();
-                                view! {
-                                    <p class="mt-1 text-sm text-slate-600">
-                                        {move || (t.get().invite_lead)(days)}
-                                    </p>
-                                    <ActionForm
-                                        action=invite
-                                        attr:class="mt-4 grid gap-3 sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-end"
-                                        attr:data-test="invite-form"
-                                    >
-                                        <input type="hidden" name="org" value=slug.clone() />
-                                        <Field
-                                            name="email"
-                                            label=|t| t.email
-                                            kind="email"
-                                            autocomplete="off"
-                                            error
-                                        />
-                                        <div class="space-y-1">
-                                            <label
-                                                for="invite-role"
-                                                class="block text-sm font-medium text-slate-700"
-                                            >
-                                                {move || t.get().invite_role}
-                                            </label>
-                                            <select
-                                                id="invite-role"
-                                                name="role"
-                                                class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
-                                            >
-                                                {grantable
-                                                    .into_iter()
-                                                    .map(|r| {
-                                                        view! {
-                                                            <option
-                                                                value=r.as_str()
-                                                                selected=r == crate::orgs::Role::Member
-                                                            >
-                                                                {move || role_name(r, t.get())}
-                                                            </option>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </select>
-                                        </div>
-                                        <LanguageSelect
-                                            id="invite-language"
-                                            label=|t| t.invite_language
-                                        />
-                                        <button
-                                            type="submit"
-                                            data-test="invite-submit"
-                                            class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
-                                        >
-                                            {move || t.get().invite_submit}
-                                        </button>
-                                    </ActionForm>
-                                    <h3 class="mt-8 text-lg font-semibold">
-                                        {move || t.get().pending_invitations}
-                                    </h3>
-                                    {if empty {
-                                        view! {
-                                            <p class="mt-2 text-sm text-slate-600">
-                                                {move || t.get().no_pending_invitations}
-                                            </p>
-                                        }
-                                            .into_any()
-                                    } else {
-                                        view! {
-                                            <DataTable test="invitations-table" columns=columns.clone()>
-                                                {rows}
-                                            </DataTable>
-                                        }
-                                            .into_any()
-                                    }}
-                                }
-                                    .into_any()
+                    let days = u64::from(data.expiry_days);
+                    let grantable = data.grantable.clone();
+                    let empty = data.invitations.is_empty();
+                    let columns: Vec<Text> = vec![
+                        |t| t.col_email,
+                        |t| t.col_member_role,
+                        |t| t.col_invited_by,
+                        |t| t.col_expires,
+                        |t| t.col_delivery,
+                        |t| t.col_actions,
+                    ];
+                    let rows = data
+                        .invitations
+                        .into_iter()
+                        .map(|inv| {
+                            view! {
+                                <InvitationRow
+                                    inv
+                                    now=data.now
+                                    slug=slug.clone()
+                                    resend
+                                    revoke
+                                />
                             }
-                        }
-                    })
-                }}
-            </Suspense>
+                        })
+                        .collect_view();
+                    view! {
+                        <p class="mt-1 text-sm text-slate-600">
+                            {move || (t.get().invite_lead)(days)}
+                        </p>
+                        <ActionForm
+                            action=invite
+                            attr:class="mt-4 grid gap-3 sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-end"
+                            attr:data-test="invite-form"
+                        >
+                            <input type="hidden" name="org" value=slug.clone() />
+                            <Field
+                                name="email"
+                                label=|t| t.email
+                                kind="email"
+                                autocomplete="off"
+                                error
+                            />
+                            <div class="space-y-1">
+                                <label
+                                    for="invite-role"
+                                    class="block text-sm font-medium text-slate-700"
+                                >
+                                    {move || t.get().invite_role}
+                                </label>
+                                <select
+                                    id="invite-role"
+                                    name="role"
+                                    class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
+                                >
+                                    {grantable
+                                        .into_iter()
+                                        .map(|r| {
+                                            view! {
+                                                <option
+                                                    value=r.as_str()
+                                                    selected=r == crate::orgs::Role::Member
+                                                >
+                                                    {move || role_name(r, t.get())}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                            <LanguageSelect
+                                id="invite-language"
+                                label=|t| t.invite_language
+                            />
+                            <Button attr:data-test="invite-submit">
+                                {move || t.get().invite_submit}
+                            </Button>
+                        </ActionForm>
+                        <h3 class="mt-8 text-lg font-semibold">
+                            {move || t.get().pending_invitations}
+                        </h3>
+                        {if empty {
+                            view! {
+                                <p class="mt-2 text-sm text-slate-600">
+                                    {move || t.get().no_pending_invitations}
+                                </p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <DataTable test="invitations-table" columns=columns.clone()>
+                                    {rows}
+                                </DataTable>
+                            }
+                                .into_any()
+                        }}
+                    }
+                }
+            </Loaded>
             <div class="mt-4 space-y-2">
                 <FormError error />
                 {move || {
@@ -248,22 +237,16 @@ fn InvitationRow(
                     <ActionForm action=resend>
                         <input type="hidden" name="org" value=slug />
                         <input type="hidden" name="id" value=inv.id />
-                        <button
-                            type="submit"
-                            class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
-                        >
+                        <Button variant=Variant::Secondary size=Size::Sm>
                             {move || t.get().resend}
-                        </button>
+                        </Button>
                     </ActionForm>
                     <ActionForm action=revoke>
                         <input type="hidden" name="org" value=slug2 />
                         <input type="hidden" name="id" value=id2 />
-                        <button
-                            type="submit"
-                            class="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50"
-                        >
+                        <Button variant=Variant::Danger size=Size::Sm>
                             {move || t.get().revoke}
-                        </button>
+                        </Button>
                     </ActionForm>
                 </div>
             </td>

@@ -5,9 +5,10 @@
 use super::{ChangeMemberRole, LeaveOrganization, Member, Members, RemoveMember, list_members};
 use crate::{
     components::{
+        button::{Button, Size, Variant},
         form::{FormError, Text, latest_error, tracked},
         format::date,
-        load::{Loading, load_error},
+        load::Loaded,
         table::DataTable,
     },
     error::AppError,
@@ -38,14 +39,9 @@ pub fn MembersPage() -> impl IntoView {
     let error = latest_error(vec![tracked(change), tracked(remove), tracked(leave)]);
 
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match members.await {
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <MembersView page error change remove leave /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=members let:page>
+            <MembersView page error change remove leave />
+        </Loaded>
     }
 }
 
@@ -84,13 +80,14 @@ fn MembersView(
         view! {
             <ActionForm action=leave attr:class="mt-6">
                 <input type="hidden" name="org" value=slug />
-                <button
-                    type="submit"
-                    data-test="leave-org"
-                    class="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
+                <Button
+                    variant=Variant::Danger
+                    size=Size::Md
+                    class="font-medium"
+                    attr:data-test="leave-org"
                 >
                     {move || t.get().leave_organization}
-                </button>
+                </Button>
             </ActionForm>
         }
     });
@@ -197,12 +194,9 @@ fn MemberRow(
                             })
                             .collect_view()}
                     </select>
-                    <button
-                        type="submit"
-                        class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
-                    >
+                    <Button variant=Variant::Secondary size=Size::Sm>
                         {move || t.get().change_role}
-                    </button>
+                    </Button>
                 </ActionForm>
             }
         });
@@ -212,12 +206,9 @@ fn MemberRow(
                 <ActionForm action=remove>
                     <input type="hidden" name="org" value=slug />
                     <input type="hidden" name="user_id" value=user_id />
-                    <button
-                        type="submit"
-                        class="rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50"
-                    >
+                    <Button variant=Variant::Danger size=Size::Sm>
                         {move || t.get().remove_member}
-                    </button>
+                    </Button>
                 </ActionForm>
             }
         });

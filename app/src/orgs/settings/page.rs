@@ -4,7 +4,7 @@ use super::UpdateOrganization;
 use crate::{
     components::{
         form::{Field, FormError, SubmitButton, action_error},
-        load::{Loading, load_error},
+        load::{Loaded, load_error},
     },
     error::AppError,
     i18n::use_texts,
@@ -27,62 +27,56 @@ pub fn OrgSettingsPage() -> impl IntoView {
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().settings_title}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match org.await {
-                    Err(err) => load_error(err),
-                    Ok(page) if !page.is_member || page.my_role != Role::Owner => {
-                        load_error(AppError::Forbidden)
-                    }
-                    Ok(page) => {
-                        let name = page.display_name.clone();
-                        view! {
-                            <p class="mt-1 text-slate-600">
-                                {move || (t.get().settings_lead)(&name)}
-                            </p>
-                            <div class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-                                <ActionForm
-                                    action
-                                    attr:class="space-y-5"
-                                    attr:data-test="settings-form"
-                                >
-                                    <FormError error />
-                                    {move || {
-                                        saved()
-                                            .then(|| {
-                                                view! {
-                                                    <p
-                                                        role="status"
-                                                        data-test="saved"
-                                                        class="rounded-md bg-emerald-50 px-4 py-2 text-sm text-emerald-800"
-                                                    >
-                                                        {move || t.get().saved}
-                                                    </p>
-                                                }
-                                            })
-                                    }}
-                                    <input type="hidden" name="org" value=page.slug.clone() />
-                                    <Field
-                                        name="display_name"
-                                        label=|t| t.display_name
-                                        value=page.display_name
-                                        error
-                                    />
-                                    <Field
-                                        name="slug"
-                                        label=|t| t.slug
-                                        hint=|t| t.slug_hint
-                                        value=page.slug
-                                        error
-                                    />
-                                    <SubmitButton label=|t| t.save pending />
-                                </ActionForm>
-                            </div>
-                        }
-                            .into_any()
-                    }
+        <Loaded resource=org let:page>
+            {if !page.is_member || page.my_role != Role::Owner {
+                load_error(AppError::Forbidden)
+            } else {
+                let name = page.display_name.clone();
+                view! {
+                    <p class="mt-1 text-slate-600">
+                        {move || (t.get().settings_lead)(&name)}
+                    </p>
+                    <div class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+                        <ActionForm
+                            action
+                            attr:class="space-y-5"
+                            attr:data-test="settings-form"
+                        >
+                            <FormError error />
+                            {move || {
+                                saved()
+                                    .then(|| {
+                                        view! {
+                                            <p
+                                                role="status"
+                                                data-test="saved"
+                                                class="rounded-md bg-emerald-50 px-4 py-2 text-sm text-emerald-800"
+                                            >
+                                                {move || t.get().saved}
+                                            </p>
+                                        }
+                                    })
+                            }}
+                            <input type="hidden" name="org" value=page.slug.clone() />
+                            <Field
+                                name="display_name"
+                                label=|t| t.display_name
+                                value=page.display_name
+                                error
+                            />
+                            <Field
+                                name="slug"
+                                label=|t| t.slug
+                                hint=|t| t.slug_hint
+                                value=page.slug
+                                error
+                            />
+                            <SubmitButton label=|t| t.save pending />
+                        </ActionForm>
+                    </div>
                 }
-            })}
-        </Suspense>
+                    .into_any()
+            }}
+        </Loaded>
     }
 }

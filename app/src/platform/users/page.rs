@@ -5,9 +5,10 @@ use super::{PER_PAGE, SetPlatformRole, SetUserStatus, UserPage, UserRow, list_us
 use crate::{
     auth::PlatformRole,
     components::{
+        button::{Button, Size, Variant},
         form::{FormError, latest_error, tracked},
         format::{date, encode_component},
-        load::{Loading, load_error},
+        load::Loaded,
         pager::{Pager, page_count},
         table::DataTable,
     },
@@ -56,24 +57,14 @@ pub fn PlatformUsersPage() -> impl IntoView {
                 placeholder=move || t.get().search_label
                 class="w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-2"
             />
-            <button
-                type="submit"
-                class="rounded-md bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
-            >
-                {move || t.get().search}
-            </button>
+            <Button>{move || t.get().search}</Button>
         </form>
         <div class="mt-4">
             <FormError error />
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Err(err) => load_error(err),
-                    Ok(page) => view! { <UserTable page set_status set_role /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=users let:page>
+            <UserTable page set_status set_role />
+        </Loaded>
     }
 }
 
@@ -158,12 +149,9 @@ fn UserRowView(
                             name="status"
                             value=if suspended { "active" } else { "suspended" }
                         />
-                        <button
-                            type="submit"
-                            class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50"
-                        >
+                        <Button variant=Variant::Secondary size=Size::Xs>
                             {move || if suspended { t.get().activate } else { t.get().suspend }}
-                        </button>
+                        </Button>
                     </ActionForm>
                 </div>
             </td>
@@ -195,12 +183,9 @@ fn UserRowView(
                             })
                             .collect_view()}
                     </select>
-                    <button
-                        type="submit"
-                        class="rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-50"
-                    >
+                    <Button variant=Variant::Secondary size=Size::Sm>
                         {move || t.get().set_role}
-                    </button>
+                    </Button>
                 </ActionForm>
             </td>
             <td class="px-4 py-3 text-sm text-slate-600">{user.organizations}</td>
