@@ -36,7 +36,7 @@ use components::layout::Layout;
 use error::AppError;
 use i18n::I18n;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     Lazy, SsrMode,
     components::{Route, Router, Routes},
@@ -54,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -95,7 +96,6 @@ pub fn App() -> impl IntoView {
     provide_context(I18n(RwSignal::new(i18n::initial_lang())));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/tenantry.css" />
         <Title text="Tenantry" />
         <Router>
             <Layout>

@@ -46,6 +46,14 @@ pub fn leptos_options() -> Result<LeptosOptions, StartError> {
     if options.output_name.is_empty() {
         options.output_name = "tenantry".into();
     }
+    // The release build names its files by content hash (`hash-files`) and writes the names
+    // to hash.txt beside the binary; use them unless LEPTOS_HASH_FILES says otherwise.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+            .is_some_and(|path| path.is_file());
+    }
     Ok(options)
 }
 
