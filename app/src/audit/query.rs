@@ -116,7 +116,7 @@ const IN_ORG: &str = "AND e.organization_id = $7";
 
 impl Criteria {
     /// `FROM … WHERE …` for these criteria.
-    fn from_where(&self) -> String {
+    fn sql_from_where(&self) -> String {
         match self.org_id {
             Some(_) => format!("{FROM_WHERE} {IN_ORG}"),
             None => FROM_WHERE.to_owned(),
@@ -163,7 +163,7 @@ const COLUMNS: &str = "SELECT e.id, e.at, e.action, e.target, e.client_addr, e.o
 /// One page of matching events (newest first) and how many match in all.
 pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i64), AppError> {
     let total: i64 = bind(
-        sqlx::query(&format!("SELECT COUNT(*) AS n {}", c.from_where())),
+        sqlx::query(&format!("SELECT COUNT(*) AS n {}", c.sql_from_where())),
         c,
     )
     .fetch_one(db.pool())
@@ -172,7 +172,7 @@ pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i6
     let offset = i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE);
     let sql = format!(
         "{COLUMNS} {} ORDER BY e.at DESC, e.id DESC LIMIT {PER_PAGE} OFFSET {offset}",
-        c.from_where()
+        c.sql_from_where()
     );
     let rows = bind(sqlx::query(&sql), c).fetch_all(db.pool()).await?;
     let rows = rows.iter().map(to_row).collect::<Result<_, _>>()?;
@@ -183,7 +183,7 @@ pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i6
 pub async fn all(db: &Db, c: &Criteria, limit: u32) -> Result<Vec<AuditRow>, AppError> {
     let sql = format!(
         "{COLUMNS} {} ORDER BY e.at DESC, e.id DESC LIMIT {limit}",
-        c.from_where()
+        c.sql_from_where()
     );
     let rows = bind(sqlx::query(&sql), c).fetch_all(db.pool()).await?;
     rows.iter().map(to_row).collect()

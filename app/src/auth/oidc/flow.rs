@@ -99,7 +99,7 @@ pub async fn callback(
             (
                 AppendHeaders([
                     (SET_COOKIE, session_cookie),
-                    (SET_COOKIE, login_cookie(&state, "", 0)),
+                    (SET_COOKIE, login_cookie(state, "", 0)),
                 ]),
                 Redirect::to(&next),
             )
@@ -121,7 +121,7 @@ pub async fn callback(
             {
                 tracing::error!(%e, "audit of a failed OIDC sign-in");
             }
-            to_sign_in(&state, err)
+            to_sign_in(state, err)
         }
     }
 }
