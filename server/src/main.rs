@@ -214,10 +214,10 @@ async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), Cli
     }
     let db = server::open_db(&config).await?;
     let hash = app::auth::password::hash(password.expose_secret().to_owned()).await?;
-    let (_, created) = users::upsert_platform_admin(&db, &email, name, Some(hash)).await?;
+    let admin = users::upsert_platform_admin(&db, &email, name, Some(hash)).await?;
     println!(
         "{} platform admin {email}; sign in at {}/signin",
-        if created { "created" } else { "promoted" },
+        if admin.created { "created" } else { "promoted" },
         config.origin()
     );
     Ok(())
