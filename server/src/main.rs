@@ -143,12 +143,14 @@ async fn keys(config: Config, command: KeysCommand) -> Result<(), CliError> {
             if counts.is_empty() {
                 println!("no data keys yet");
             }
-            for (fingerprint, n) in counts {
-                let known = if keyring.find(&fingerprint).is_some() {
+            for usage in counts {
+                let fingerprint = &usage.kek_fingerprint;
+                let known = if keyring.find(fingerprint).is_some() {
                     ""
                 } else {
                     "  (NOT CONFIGURED: these cannot be opened)"
                 };
+                let n = usage.data_keys;
                 println!("{n:>8} data keys wrapped by {fingerprint}{known}");
             }
             Ok(())
