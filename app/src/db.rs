@@ -6,6 +6,15 @@
 //! are integers 0/1 (the `Any` driver cannot decode SQLite booleans), and DDL lives in one
 //! migration folder per backend (`migrations/sqlite`, `migrations/postgres`), kept in step by
 //! a test. The alternative, an enum over two typed pools, would duplicate every query.
+//!
+//! SQL lives in each capability's repository module (`repo.rs`, or the table's own module
+//! such as `auth::session`); server functions and routes never run queries themselves.
+//! Rows decode into private `#[derive(sqlx::FromRow)]` structs beside the query, mapped to
+//! the wire types (which derive `Serialize`; row types holding a hash or a key never do).
+//! Text-valued enums decode with `#[sqlx(try_from = "String")]` (see
+//! [`text_enum!`](crate::text_enum!)); nullable ones and `Lang` decode as text and are parsed
+//! in the mapping. Booleans are read as the integer they are stored as; single scalars
+//! (`COUNT(*)`, one column) use `query_scalar`.
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{

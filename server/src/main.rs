@@ -148,12 +148,14 @@ async fn keys(config: Config, command: KeysCommand) -> Result<(), CliError> {
             if counts.is_empty() {
                 println!("no data keys yet");
             }
-            for (fingerprint, n) in counts {
-                let known = if keyring.find(&fingerprint).is_some() {
+            for usage in counts {
+                let fingerprint = &usage.kek_fingerprint;
+                let known = if keyring.find(fingerprint).is_some() {
                     ""
                 } else {
                     "  (NOT CONFIGURED: these cannot be opened)"
                 };
+                let n = usage.data_keys;
                 println!("{n:>8} data keys wrapped by {fingerprint}{known}");
             }
             Ok(())
@@ -229,10 +231,10 @@ async fn admin_create(config: Config, email: &str, name: &str) -> Result<(), Cli
     }
     let db = server::open_db(&config).await?;
     let hash = app::auth::password::hash(password.expose_secret().to_owned()).await?;
-    let (_, created) = users::upsert_platform_admin(&db, &email, name, Some(hash)).await?;
+    let admin = users::upsert_platform_admin(&db, &email, name, Some(hash)).await?;
     println!(
         "{} platform admin {email}; sign in at {}/signin",
-        if created { "created" } else { "promoted" },
+        if admin.created { "created" } else { "promoted" },
         config.origin()
     );
     Ok(())

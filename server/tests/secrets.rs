@@ -230,7 +230,13 @@ async fn rotation_under_concurrent_reads(app: &TestApp) {
             sealed.push((id.clone(), purpose, s, format!("secret-{n}-{k}")));
         }
     }
-    assert_eq!(secrets::status(&app.db).await.unwrap(), vec![(old_fp, 12)]);
+    assert_eq!(
+        secrets::status(&app.db).await.unwrap(),
+        vec![secrets::KekUsage {
+            kek_fingerprint: old_fp,
+            data_keys: 12
+        }]
+    );
 
     // The portals now run with the new KEK as current and the old one as previous.
     let new_b64 = Kek::generate().unwrap();
@@ -276,7 +282,13 @@ async fn rotation_under_concurrent_reads(app: &TestApp) {
     }
     assert!(total >= 48, "readers ran: {total}");
     assert_eq!(rewrapped, 12);
-    assert_eq!(secrets::status(&app.db).await.unwrap(), vec![(new_fp, 12)]);
+    assert_eq!(
+        secrets::status(&app.db).await.unwrap(),
+        vec![secrets::KekUsage {
+            kek_fingerprint: new_fp,
+            data_keys: 12
+        }]
+    );
     // After rotation the new KEK alone opens everything; the old one alone opens nothing.
     let only_new = ring(Kek::from_base64(&new_b64).unwrap(), vec![]);
     for (org, purpose, s, expected) in sealed.iter() {

@@ -26,11 +26,11 @@ pub async fn list_audit_events(
     let scope = query::scope(&caller, &filter.org).await?;
     let criteria = query::Criteria::parse(&filter, &scope)?;
     let page = page.unwrap_or(1).clamp(1, 1_000_000);
-    let (rows, total) = query::page(caller.db(), &criteria, page).await?;
+    let matches = query::page(caller.db(), &criteria, page).await?;
     let actions = query::actions(caller.db(), &scope).await?;
     Ok(AuditPage {
-        rows,
-        total,
+        rows: matches.rows,
+        total: matches.total,
         page,
         filter,
         org_name: scope.org_name().map(str::to_owned),

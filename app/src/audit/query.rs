@@ -8,7 +8,6 @@ use crate::{
     error::{AppError, FieldError, Problem},
     orgs::Role,
 };
-use sqlx::Row;
 
 /// The events a caller may read. Constructed only by [`scope`], after the access check, so
 /// "every organization" is a value a caller must have earned, never an empty string.
@@ -116,7 +115,7 @@ const IN_ORG: &str = "AND e.organization_id = $7";
 
 impl Criteria {
     /// `FROM … WHERE …` for these criteria.
-    fn from_where(&self) -> String {
+    fn sql_from_where(&self) -> String {
         match self.org_id {
             Some(_) => format!("{FROM_WHERE} {IN_ORG}"),
             None => FROM_WHERE.to_owned(),
@@ -124,87 +123,110 @@ impl Criteria {
     }
 }
 
-fn bind<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    c: &'q Criteria,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let action_prefix = format!("{}%", like_escape(&c.action));
-    let query = query
-        .bind(&c.actor)
-        .bind(like_pattern(&c.actor))
-        .bind(&c.action)
-        .bind(action_prefix)
-        .bind(c.from_ms)
-        .bind(c.to_ms);
-    match &c.org_id {
-        Some(id) => query.bind(id),
-        None => query,
-    }
+/// Binds the criteria to the placeholders of [`Criteria::sql_from_where`], on any kind of
+/// query (`query`, `query_as`, `query_scalar`).
+macro_rules! bind {
+    ($query:expr, $c:expr) => {{
+        let c: &Criteria = $c;
+        let query = $query
+            .bind(&c.actor)
+            .bind(like_pattern(&c.actor))
+            .bind(&c.action)
+            .bind(format!("{}%", like_escape(&c.action)))
+            .bind(c.from_ms)
+            .bind(c.to_ms);
+        match &c.org_id {
+            Some(id) => query.bind(id),
+            None => query,
+        }
+    }};
 }
 
-fn to_row(row: &sqlx::any::AnyRow) -> Result<AuditRow, AppError> {
-    Ok(AuditRow {
-        id: row.try_get("id")?,
-        at: row.try_get("at")?,
-        actor_name: row.try_get("actor_name")?,
-        actor_email: row.try_get("actor_email")?,
-        action: row.try_get("action")?,
-        organization: row.try_get("org_name")?,
-        target: row.try_get("target")?,
-        client_addr: row.try_get("client_addr")?,
-        outcome: row.try_get("outcome")?,
-        detail: row.try_get("detail")?,
-    })
+/// One event joined with its actor and organization, as stored.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    at: i64,
+    actor_name: Option<String>,
+    actor_email: Option<String>,
+    action: String,
+    #[sqlx(rename = "org_name")]
+    organization: Option<String>,
+    target: Option<String>,
+    client_addr: Option<String>,
+    outcome: String,
+    detail: Option<String>,
+}
+
+impl From<EventRow> for AuditRow {
+    fn from(row: EventRow) -> Self {
+        AuditRow {
+            id: row.id,
+            at: row.at,
+            actor_name: row.actor_name,
+            actor_email: row.actor_email,
+            action: row.action,
+            organization: row.organization,
+            target: row.target,
+            client_addr: row.client_addr,
+            outcome: row.outcome,
+            detail: row.detail,
+        }
+    }
 }
 
 const COLUMNS: &str = "SELECT e.id, e.at, e.action, e.target, e.client_addr, e.outcome, e.detail,
             u.display_name AS actor_name, u.email AS actor_email, o.display_name AS org_name";
 
+/// One page of matching events and how many match in all.
+pub struct Matches {
+    /// Newest first.
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+}
+
 /// One page of matching events (newest first) and how many match in all.
-pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<(Vec<AuditRow>, i64), AppError> {
-    let total: i64 = bind(
-        sqlx::query(&format!("SELECT COUNT(*) AS n {}", c.from_where())),
-        c,
-    )
-    .fetch_one(db.pool())
-    .await?
-    .try_get("n")?;
+pub async fn page(db: &Db, c: &Criteria, page: u32) -> Result<Matches, AppError> {
+    let count = format!("SELECT COUNT(*) AS n {}", c.sql_from_where());
+    let total: i64 = bind!(sqlx::query_scalar(&count), c)
+        .fetch_one(db.pool())
+        .await?;
     let offset = i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE);
     let sql = format!(
         "{COLUMNS} {} ORDER BY e.at DESC, e.id DESC LIMIT {PER_PAGE} OFFSET {offset}",
-        c.from_where()
+        c.sql_from_where()
     );
-    let rows = bind(sqlx::query(&sql), c).fetch_all(db.pool()).await?;
-    let rows = rows.iter().map(to_row).collect::<Result<_, _>>()?;
-    Ok((rows, total))
+    let rows: Vec<EventRow> = bind!(sqlx::query_as(&sql), c).fetch_all(db.pool()).await?;
+    Ok(Matches {
+        rows: rows.into_iter().map(AuditRow::from).collect(),
+        total,
+    })
 }
 
 /// Every matching event (newest first), at most `limit`, for the export.
 pub async fn all(db: &Db, c: &Criteria, limit: u32) -> Result<Vec<AuditRow>, AppError> {
     let sql = format!(
         "{COLUMNS} {} ORDER BY e.at DESC, e.id DESC LIMIT {limit}",
-        c.from_where()
+        c.sql_from_where()
     );
-    let rows = bind(sqlx::query(&sql), c).fetch_all(db.pool()).await?;
-    rows.iter().map(to_row).collect()
+    let rows: Vec<EventRow> = bind!(sqlx::query_as(&sql), c).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(AuditRow::from).collect())
 }
 
 /// The distinct actions in scope, for the filter's choices.
 pub async fn actions(db: &Db, scope: &Scope) -> Result<Vec<String>, AppError> {
-    let rows = match scope {
-        Scope::Organization { id, .. } => sqlx::query(
+    let actions = match scope {
+        Scope::Organization { id, .. } => sqlx::query_scalar(
             "SELECT DISTINCT action FROM audit_events WHERE organization_id = $1 ORDER BY action",
         )
         .bind(id)
         .fetch_all(db.pool())
         .await?,
         Scope::Platform => {
-            sqlx::query("SELECT DISTINCT action FROM audit_events ORDER BY action")
+            sqlx::query_scalar("SELECT DISTINCT action FROM audit_events ORDER BY action")
                 .fetch_all(db.pool())
                 .await?
         }
     };
-    rows.iter()
-        .map(|r| r.try_get("action").map_err(AppError::from))
-        .collect()
+    Ok(actions)
 }

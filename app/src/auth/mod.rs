@@ -1,5 +1,11 @@
 //! Accounts and sessions: registration, password sign-in and sign-out, the per-request
 //! principal, and the pages for them.
+//!
+//! The auth repository is one module per table family, and only these run SQL:
+//! [`users`] (users and their linked OpenID Connect identities), [`session`] (sessions, and
+//! the cookie that names one), [`rate_limit`] (rate-limit events) and [`oidc::repo`]
+//! (pending OpenID Connect sign-ins). Server functions and the OIDC routes authorize, call
+//! them and map the result.
 
 mod get_session;
 pub mod oidc;

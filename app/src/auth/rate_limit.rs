@@ -4,7 +4,6 @@ use crate::{
     db::{Db, new_id, now_ms},
     error::AppError,
 };
-use sqlx::Row;
 
 /// Registrations per client address.
 pub const REGISTER: &str = "register";
@@ -57,15 +56,14 @@ pub async fn record(db: &Db, bucket: &str, subject: &str) -> Result<String, AppE
 
 /// Events for this subject within the window.
 pub async fn count(db: &Db, bucket: &str, subject: &str, window_ms: i64) -> Result<i64, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM rate_limit_events WHERE bucket = $1 AND subject = $2 AND at > $3",
     )
     .bind(bucket)
     .bind(subject)
     .bind(now_ms() - window_ms)
     .fetch_one(db.pool())
-    .await?;
-    Ok(row.try_get::<i64, _>("n")?)
+    .await?)
 }
 
 /// Forgets a subject's events (a successful sign-in clears its account's failures).

@@ -13,7 +13,6 @@ use crate::{
 };
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// Only touch `last_seen_at` when it is older than this, to keep reads cheap.
 const TOUCH_INTERVAL_MS: i64 = 60_000;
@@ -73,6 +72,21 @@ async fn touch_user(db: &Db, user_id: &str, now: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A session joined with its user, as stored.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: String,
+    last_seen_at: i64,
+    expires_at: i64,
+    email: String,
+    display_name: String,
+    /// Parsed leniently (unknown tags read as the default language).
+    language: String,
+    status: String,
+    /// Parsed leniently: `Option<PlatformRole>` cannot use `try_from`.
+    platform_role: Option<String>,
+}
+
 /// Loads the user behind a session token; ends sessions past their idle or absolute expiry.
 pub async fn resolve(
     db: &Db,
@@ -80,7 +94,7 @@ pub async fn resolve(
     token: &str,
 ) -> Result<Option<UserPrincipal>, AppError> {
     let hash = hash_token(token);
-    let row = sqlx::query(
+    let row: Option<SessionRow> = sqlx::query_as(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.display_name, u.language,
                 u.status, u.platform_role
          FROM sessions s JOIN users u ON u.id = s.user_id
@@ -91,33 +105,27 @@ pub async fn resolve(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let now = now_ms();
-    let last_seen: i64 = row.try_get("last_seen_at")?;
-    let expires: i64 = row.try_get("expires_at")?;
     let idle_ms = i64::try_from(config.session.idle_timeout_minutes.saturating_mul(60_000))
         .unwrap_or(i64::MAX);
-    if now >= expires || now >= last_seen.saturating_add(idle_ms) {
+    if now >= row.expires_at || now >= row.last_seen_at.saturating_add(idle_ms) {
         delete(db, &hash).await?;
         return Ok(None);
     }
-    let user_id: String = row.try_get("user_id")?;
-    if now - last_seen > TOUCH_INTERVAL_MS {
+    if now - row.last_seen_at > TOUCH_INTERVAL_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&hash)
             .execute(db.pool())
             .await?;
-        touch_user(db, &user_id, now).await?;
+        touch_user(db, &row.user_id, now).await?;
     }
-    let language: String = row.try_get("language")?;
-    let status: String = row.try_get("status")?;
-    let platform_role: Option<String> = row.try_get("platform_role")?;
     Ok(Some(UserPrincipal {
-        user_id,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        language: Lang::parse(&language).unwrap_or_default(),
-        platform_role: platform_role.as_deref().and_then(PlatformRole::parse),
-        suspended: status != "active",
+        user_id: row.user_id,
+        email: row.email,
+        display_name: row.display_name,
+        language: Lang::parse(&row.language).unwrap_or_default(),
+        platform_role: row.platform_role.as_deref().and_then(PlatformRole::parse),
+        suspended: row.status != "active",
         session_hash: hash,
     }))
 }

@@ -1,13 +1,14 @@
-//! User rows. Password hashes stay in this module's row types, which do not derive
-//! `Serialize`, so they cannot end up on the wire.
+//! User rows and the OpenID Connect identities linked to them. Password hashes stay in this
+//! module's row types, which do not derive `Serialize`, so they cannot end up on the wire.
 
 use super::PlatformRole;
 use crate::{
-    db::{Db, new_id, now_ms},
+    audit::{self, Actor, Event},
+    db::{Db, is_unique_violation, new_id, now_ms},
     error::AppError,
     i18n::Lang,
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// A user about to be created.
 #[derive(Debug, Clone)]
@@ -58,21 +59,106 @@ pub struct Credentials {
     pub suspended: bool,
 }
 
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    id: String,
+    password_hash: Option<String>,
+    status: String,
+}
+
 /// Looks an account up by normalized email.
 pub async fn credentials(db: &Db, email: &str) -> Result<Option<Credentials>, AppError> {
-    let row = sqlx::query("SELECT id, password_hash, status FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(db.pool())
+    let row: Option<CredentialsRow> =
+        sqlx::query_as("SELECT id, password_hash, status FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|row| Credentials {
+        user_id: row.id,
+        password_hash: row.password_hash,
+        suspended: row.status != "active",
+    }))
+}
+
+/// Whether the user `user_id` is suspended (the user must exist).
+pub async fn is_suspended(db: &Db, user_id: &str) -> Result<bool, AppError> {
+    let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
         .await?;
-    row.map(|row| {
-        let status: String = row.try_get("status")?;
-        Ok(Credentials {
-            user_id: row.try_get("id")?,
-            password_hash: row.try_get("password_hash")?,
-            suspended: status != "active",
-        })
-    })
-    .transpose()
+    Ok(status == "suspended")
+}
+
+/// Creates a user without any organization (someone on their way into an invitation),
+/// with the `account.register` event naming `via`. Refuses a taken email.
+pub async fn register_without_organization(
+    db: &Db,
+    user: &NewUser<'_>,
+    actor: &Actor,
+    via: &str,
+) -> Result<String, AppError> {
+    let mut tx = db.pool().begin().await?;
+    let id = match insert(&mut tx, user).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e, "users", "email") => {
+            return Err(AppError::EmailTaken);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut *tx,
+        Event::new("account.register", &actor.as_user(&id)).target(via),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The user linked to the OpenID Connect identity `issuer` + `subject`, if any.
+pub async fn linked_identity(
+    db: &Db,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2",
+        )
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(db.pool())
+        .await?,
+    )
+}
+
+/// Links the identity `issuer` + `subject` to the acting user (`actor.user_id`), with its
+/// audit event. A link that a parallel sign-in made a moment ago counts as done.
+pub async fn link_identity(
+    db: &Db,
+    issuer: &str,
+    subject: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let user_id = actor.user_id.as_deref().unwrap_or_default();
+    let mut tx = db.pool().begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // A parallel callback linked the same identity a moment ago.
+        Err(e) if is_unique_violation(&e, "user_identities", "pkey") => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&mut *tx, Event::new("auth.oidc_link", actor).target(issuer)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Sets a user's preferred language.
@@ -86,22 +172,30 @@ pub async fn set_language(db: &Db, user_id: &str, lang: Lang) -> Result<(), AppE
     Ok(())
 }
 
+/// The platform admin that [`upsert_platform_admin`] created or promoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformAdmin {
+    pub user_id: String,
+    /// Whether the user was created (else an existing user was promoted).
+    pub created: bool,
+}
+
 /// Creates a platform admin, or promotes the existing user with this email, and sets the
-/// password when one is given. Returns the user id and whether the user was created.
+/// password when one is given.
 pub async fn upsert_platform_admin(
     db: &Db,
     email: &str,
     name: &str,
     password_hash: Option<String>,
-) -> Result<(String, bool), AppError> {
+) -> Result<PlatformAdmin, AppError> {
     let mut tx = db.pool().begin().await?;
     let now = now_ms();
-    let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
+    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(&mut *tx)
         .await?;
     let (id, created) = match existing {
-        Some(row) => (row.try_get::<String, _>("id")?, false),
+        Some(id) => (id, false),
         None => {
             let (given, family) = name.split_once(' ').unwrap_or((name, ""));
             let user = NewUser {
@@ -135,13 +229,18 @@ pub async fn upsert_platform_admin(
     )
     .await?;
     tx.commit().await?;
-    Ok((id, created))
+    Ok(PlatformAdmin {
+        user_id: id,
+        created,
+    })
 }
 
 /// Whether any platform admin exists (start-up hint for a fresh install).
 pub async fn has_platform_admin(db: &Db) -> Result<bool, AppError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE platform_role = 'platform_admin'")
-        .fetch_one(db.pool())
-        .await?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
+    let admins: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM users WHERE platform_role = 'platform_admin'",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(admins > 0)
 }

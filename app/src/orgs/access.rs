@@ -5,9 +5,8 @@
 //! existence of other tenants is not revealed. Platform staff who are not members get
 //! read access (`Viewer`), never management rights inside a customer's organization.
 
-use super::{OrgKind, Role};
+use super::{OrgKind, Role, repo};
 use crate::{audit::Actor, auth::principal::UserPrincipal, db::Db, error::AppError};
-use sqlx::Row;
 
 /// The caller's standing in one organization.
 #[derive(Debug, Clone)]
@@ -33,39 +32,24 @@ pub(crate) async fn load(
     actor: &Actor,
     slug: &str,
 ) -> Result<OrgAccess, AppError> {
-    {
-        let row = sqlx::query(
-            "SELECT o.id, o.slug, o.display_name, o.kind, m.role
-             FROM organizations o
-             LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = $1
-             WHERE o.slug = $2 AND o.status = 'active'",
-        )
-        .bind(&user.user_id)
-        .bind(slug)
-        .fetch_optional(db.pool())
-        .await?;
-        let Some(row) = row else {
-            return Err(AppError::NotFound);
-        };
-        let membership: Option<String> = row.try_get("role")?;
-        let (role, is_member) = match membership.as_deref().and_then(Role::parse) {
-            Some(role) => (role, true),
-            None if user.platform_role.is_some() => (Role::Viewer, false),
-            None => return Err(AppError::NotFound),
-        };
-        let kind: String = row.try_get("kind")?;
-        Ok(OrgAccess {
-            org_id: row.try_get("id")?,
-            slug: row.try_get("slug")?,
-            display_name: row.try_get("display_name")?,
-            kind: OrgKind::parse(&kind)
-                .ok_or_else(|| AppError::internal("organization kind", &kind))?,
-            role,
-            is_member,
-            user: user.clone(),
-            actor: actor.clone(),
-        })
-    }
+    let org = repo::standing(db, &user.user_id, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (role, is_member) = match org.membership() {
+        Some(role) => (role, true),
+        None if user.platform_role.is_some() => (Role::Viewer, false),
+        None => return Err(AppError::NotFound),
+    };
+    Ok(OrgAccess {
+        org_id: org.id,
+        slug: org.slug,
+        display_name: org.display_name,
+        kind: org.kind,
+        role,
+        is_member,
+        user: user.clone(),
+        actor: actor.clone(),
+    })
 }
 
 impl OrgAccess {

@@ -1,4 +1,5 @@
-//! Organization and membership rows.
+//! Organization and membership rows: registration, the caller's standing in one
+//! organization, and the organizations of a user.
 
 use super::{OrgKind, OrgSummary, Role, domain, slug};
 use crate::{
@@ -7,7 +8,7 @@ use crate::{
     db::{Db, is_unique_violation, new_id, now_ms},
     error::AppError,
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// What a registration creates besides the user.
 #[derive(Debug, Clone)]
@@ -150,9 +151,67 @@ async fn free_slug(
     Ok(format!("{}-{}", slug::cut(&base, 54), &new_id()[..8]))
 }
 
+/// An active organization and the caller's membership in it, if any.
+#[derive(sqlx::FromRow)]
+pub struct Standing {
+    pub id: String,
+    pub slug: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OrgKind,
+    /// The membership's role; `None` without a membership. Parsed leniently, as
+    /// `Option<Role>` cannot use `try_from`.
+    #[sqlx(rename = "role")]
+    membership: Option<String>,
+}
+
+impl Standing {
+    /// The caller's role as a member; `None` when not a member.
+    pub fn membership(&self) -> Option<Role> {
+        self.membership.as_deref().and_then(Role::parse)
+    }
+}
+
+/// The active organization `slug` with `user_id`'s membership; `None` when no active
+/// organization has that slug.
+pub async fn standing(db: &Db, user_id: &str, slug: &str) -> Result<Option<Standing>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, o.slug, o.display_name, o.kind, m.role
+         FROM organizations o
+         LEFT JOIN memberships m ON m.organization_id = o.id AND m.user_id = $1
+         WHERE o.slug = $2 AND o.status = 'active'",
+    )
+    .bind(user_id)
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// One of a user's organizations, as stored.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    display_name: String,
+    #[sqlx(try_from = "String")]
+    kind: OrgKind,
+    #[sqlx(try_from = "String")]
+    role: Role,
+}
+
+impl From<SummaryRow> for OrgSummary {
+    fn from(row: SummaryRow) -> Self {
+        OrgSummary {
+            slug: row.slug,
+            display_name: row.display_name,
+            kind: row.kind,
+            role: row.role,
+        }
+    }
+}
+
 /// The organizations `user_id` belongs to, by name.
 pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<OrgSummary>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT o.slug, o.display_name, o.kind, m.role
          FROM memberships m JOIN organizations o ON o.id = m.organization_id
          WHERE m.user_id = $1 AND o.status = 'active'
@@ -161,18 +220,5 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<OrgSummary>, Ap
     .bind(user_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            let role: String = row.try_get("role")?;
-            Ok(OrgSummary {
-                slug: row.try_get("slug")?,
-                display_name: row.try_get("display_name")?,
-                kind: OrgKind::parse(&kind)
-                    .ok_or_else(|| AppError::internal("organization kind", &kind))?,
-                role: Role::parse(&role)
-                    .ok_or_else(|| AppError::internal("membership role", &role))?,
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(OrgSummary::from).collect())
 }

@@ -11,10 +11,11 @@
 //! (they unwrap with either, by fingerprint, and wrap new DEKs with the current one), run
 //! `tenantry keys rotate --new-kek-file NEW` to re-wrap the rest, then drop the old KEK.
 
-use crate::{
-    db::{Db, now_ms},
-    error::AppError,
-};
+mod repo;
+
+pub use repo::{KekUsage, shred, status};
+
+use crate::{db::Db, error::AppError};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use chacha20poly1305::{
     KeyInit, XChaCha20Poly1305, XNonce,
@@ -23,7 +24,6 @@ use chacha20poly1305::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use std::path::PathBuf;
 use zeroize::Zeroizing;
 
@@ -232,20 +232,17 @@ async fn load_dek(
     keyring: &Keyring,
     organization_id: &str,
 ) -> Result<Option<Zeroizing<[u8; 32]>>, SecretError> {
-    let row = sqlx::query(
-        "SELECT wrapped_key, kek_fingerprint, key_version FROM org_data_keys WHERE organization_id = $1",
-    )
-    .bind(organization_id)
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let fingerprint: String = row.try_get("kek_fingerprint")?;
-    let version: i64 = row.try_get("key_version")?;
-    let wrapped: String = row.try_get("wrapped_key")?;
+    let Some(row) = repo::data_key(db, organization_id).await? else {
+        return Ok(None);
+    };
     let kek = keyring
-        .find(&fingerprint)
-        .ok_or(SecretError::UnknownKek(fingerprint))?;
-    let plain = decrypt(&kek.cipher(), &dek_aad(organization_id, version), &wrapped)?;
+        .find(&row.kek_fingerprint)
+        .ok_or(SecretError::UnknownKek(row.kek_fingerprint))?;
+    let plain = decrypt(
+        &kek.cipher(),
+        &dek_aad(organization_id, row.key_version),
+        &row.wrapped_key,
+    )?;
     let key: [u8; 32] = plain
         .as_slice()
         .try_into()
@@ -269,17 +266,13 @@ async fn dek(
         key.as_ref(),
     )?;
     // Two first uses at once: one insert wins, both then read the winner.
-    sqlx::query(
-        "INSERT INTO org_data_keys (organization_id, wrapped_key, kek_fingerprint, key_version, created_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (organization_id) DO NOTHING",
+    repo::insert_data_key(
+        db,
+        organization_id,
+        &wrapped,
+        keyring.current.fingerprint(),
+        DEK_VERSION,
     )
-    .bind(organization_id)
-    .bind(&wrapped)
-    .bind(keyring.current.fingerprint())
-    .bind(DEK_VERSION)
-    .bind(now_ms())
-    .execute(db.pool())
     .await?;
     Ok(load_dek(db, keyring, organization_id)
         .await?
@@ -322,30 +315,6 @@ pub async fn open(
     Ok(SecretString::from(text))
 }
 
-/// Deletes the organization's DEK: every secret sealed for it becomes unreadable.
-pub async fn shred<'e, E>(executor: E, organization_id: &str) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    sqlx::query("DELETE FROM org_data_keys WHERE organization_id = $1")
-        .bind(organization_id)
-        .execute(executor)
-        .await?;
-    Ok(())
-}
-
-/// How many DEKs each KEK fingerprint wraps.
-pub async fn status(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT kek_fingerprint, COUNT(*) AS n FROM org_data_keys GROUP BY kek_fingerprint ORDER BY kek_fingerprint",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("kek_fingerprint")?, r.try_get("n")?)))
-        .collect()
-}
-
 /// Re-wraps every DEK not yet under `new` (which must be in `keyring`, so portals running
 /// with this configuration can read the result). Each row is swapped only if nobody changed
 /// it meanwhile; the loop runs until none is left. Returns how many were re-wrapped.
@@ -355,39 +324,25 @@ pub async fn rotate(db: &Db, keyring: &Keyring, new: &Kek) -> Result<u64, Secret
     }
     let mut done = 0;
     loop {
-        let rows = sqlx::query(
-            "SELECT organization_id, wrapped_key, kek_fingerprint, key_version FROM org_data_keys
-             WHERE kek_fingerprint <> $1 ORDER BY organization_id LIMIT 200",
-        )
-        .bind(new.fingerprint())
-        .fetch_all(db.pool())
-        .await?;
+        let rows = repo::not_wrapped_by(db, new.fingerprint()).await?;
         if rows.is_empty() {
             return Ok(done);
         }
         for row in rows {
-            let org: String = row.try_get("organization_id")?;
-            let old: String = row.try_get("kek_fingerprint")?;
-            let version: i64 = row.try_get("key_version")?;
-            let wrapped: String = row.try_get("wrapped_key")?;
             let kek = keyring
-                .find(&old)
-                .ok_or_else(|| SecretError::UnknownKek(old.clone()))?;
-            let aad = dek_aad(&org, version);
-            let key = decrypt(&kek.cipher(), &aad, &wrapped)?;
+                .find(&row.kek_fingerprint)
+                .ok_or_else(|| SecretError::UnknownKek(row.kek_fingerprint.clone()))?;
+            let aad = dek_aad(&row.organization_id, row.key_version);
+            let key = decrypt(&kek.cipher(), &aad, &row.wrapped_key)?;
             let rewrapped = encrypt(&new.cipher(), &aad, &key).map_err(|_| SecretError::Corrupt)?;
-            let swapped = sqlx::query(
-                "UPDATE org_data_keys SET wrapped_key = $1, kek_fingerprint = $2, rotated_at = $3
-                 WHERE organization_id = $4 AND kek_fingerprint = $5",
+            done += repo::swap_wrapping(
+                db,
+                &row.organization_id,
+                &row.kek_fingerprint,
+                &rewrapped,
+                new.fingerprint(),
             )
-            .bind(&rewrapped)
-            .bind(new.fingerprint())
-            .bind(now_ms())
-            .bind(&org)
-            .bind(&old)
-            .execute(db.pool())
             .await?;
-            done += swapped.rows_affected();
         }
     }
 }

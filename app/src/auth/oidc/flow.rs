@@ -7,19 +7,21 @@
 //! the issuer's JWKS, issuer, audience, expiry and nonce). Any failure ends on the sign-in
 //! page with a localized reason and no session.
 
+use super::repo::{self, NewLogin, PendingLogin};
 use crate::{
-    audit::{self, Actor, Event, Outcome},
+    audit::{self, Event, Outcome},
     auth::{
         caller::Caller,
         safe_next,
-        session::{self, cookie_value, hash_token, new_token},
+        session::{self, cookie_value, new_token},
         users::{self, NewUser},
     },
     config::OidcIssuerConfig,
-    db::{Db, is_unique_violation, now_ms},
+    db::now_ms,
     error::{AppError, OidcFailure},
     orgs::{
         OrgKind,
+        invitations::repo as invitation_repo,
         repo::{self as org_repo, NewOrganization},
     },
     state::AppState,
@@ -38,7 +40,6 @@ use openidconnect::{
 };
 use secrecy::ExposeSecret;
 use serde::Deserialize;
-use sqlx::Row;
 use std::{
     collections::HashMap,
     sync::{Mutex, OnceLock},
@@ -99,7 +100,7 @@ pub async fn callback(
             (
                 AppendHeaders([
                     (SET_COOKIE, session_cookie),
-                    (SET_COOKIE, login_cookie(&state, "", 0)),
+                    (SET_COOKIE, login_cookie(state, "", 0)),
                 ]),
                 Redirect::to(&next),
             )
@@ -121,7 +122,7 @@ pub async fn callback(
             {
                 tracing::error!(%e, "audit of a failed OIDC sign-in");
             }
-            to_sign_in(&state, err)
+            to_sign_in(state, err)
         }
     }
 }
@@ -255,56 +256,15 @@ async fn begin(
     let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
 
     let token = new_token()?;
-    let now = now_ms();
-    sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
-        .bind(now)
-        .execute(state.db.pool())
-        .await?;
-    sqlx::query(
-        "INSERT INTO oidc_logins (id_hash, issuer_id, state, nonce, pkce_verifier, next_path, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(hash_token(&token))
-    .bind(id)
-    .bind(csrf.secret())
-    .bind(nonce.secret())
-    .bind(verifier.secret())
-    .bind(safe_next(next))
-    .bind(now)
-    .bind(now + LOGIN_TTL_MS)
-    .execute(state.db.pool())
-    .await?;
+    let login = NewLogin {
+        issuer_id: id,
+        state: csrf.secret(),
+        nonce: nonce.secret(),
+        verifier: verifier.secret(),
+        next: safe_next(next),
+    };
+    repo::create_login(&state.db, &token, &login, LOGIN_TTL_MS).await?;
     Ok((url.to_string(), token))
-}
-
-/// A started sign-in, consumed by the callback.
-struct PendingLogin {
-    issuer_id: String,
-    state: String,
-    nonce: String,
-    verifier: String,
-    next: Option<String>,
-    expires_at: i64,
-}
-
-/// Removes and returns the pending sign-in of this browser: each one is used at most once.
-async fn take_login(db: &Db, token: &str) -> Result<Option<PendingLogin>, AppError> {
-    let row = sqlx::query(
-        "DELETE FROM oidc_logins WHERE id_hash = $1
-         RETURNING issuer_id, state, nonce, pkce_verifier, next_path, expires_at",
-    )
-    .bind(hash_token(token))
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(PendingLogin {
-        issuer_id: row.try_get("issuer_id")?,
-        state: row.try_get("state")?,
-        nonce: row.try_get("nonce")?,
-        verifier: row.try_get("pkce_verifier")?,
-        next: row.try_get("next_path")?,
-        expires_at: row.try_get("expires_at")?,
-    }))
 }
 
 /// What the verified ID token says about the person.
@@ -326,7 +286,7 @@ async fn finish(
     let state = &caller.state;
     let issuer = issuer(state, id)?;
     let login = match token {
-        Some(token) => take_login(&state.db, token).await?,
+        Some(token) => repo::take_login(&state.db, token).await?,
         None => None,
     };
     let login = login
@@ -342,13 +302,7 @@ async fn finish(
     let code = query.code.ok_or(failed(OidcFailure::Denied))?;
     let identity = verify(state, issuer, id, code, &login).await?;
     let user_id = resolve_user(caller, &identity, login.next.as_deref()).await?;
-    let suspended = sqlx::query("SELECT status FROM users WHERE id = $1")
-        .bind(&user_id)
-        .fetch_one(state.db.pool())
-        .await?
-        .try_get::<String, _>("status")?
-        == "suspended";
-    if suspended {
+    if users::is_suspended(&state.db, &user_id).await? {
         return Err(AppError::AccountSuspended);
     }
     let session_token = session::create(
@@ -452,14 +406,8 @@ async fn resolve_user(
     next: Option<&str>,
 ) -> Result<String, AppError> {
     let db = caller.db();
-    let linked =
-        sqlx::query("SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2")
-            .bind(&identity.issuer)
-            .bind(&identity.subject)
-            .fetch_optional(db.pool())
-            .await?;
-    if let Some(row) = linked {
-        return Ok(row.try_get("user_id")?);
+    if let Some(user_id) = users::linked_identity(db, &identity.issuer, &identity.subject).await? {
+        return Ok(user_id);
     }
     let email = identity
         .email
@@ -467,7 +415,8 @@ async fn resolve_user(
         .filter(|e| identity.email_verified && crate::auth::validate::is_plausible_email(e))
         .ok_or(failed(OidcFailure::EmailUnverified))?;
     if let Some(existing) = users::credentials(db, email).await? {
-        link(db, identity, &caller.actor.as_user(&existing.user_id)).await?;
+        let actor = caller.actor.as_user(&existing.user_id);
+        users::link_identity(db, &identity.issuer, &identity.subject, &actor).await?;
         return Ok(existing.user_id);
     }
     let local = email.split('@').next().unwrap_or(email);
@@ -482,30 +431,9 @@ async fn resolve_user(
         password_hash: None,
     };
     let invited = next.is_some_and(|n| n.starts_with("/invite/"))
-        || sqlx::query(
-            "SELECT 1 AS one FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
-        )
-        .bind(email)
-        .bind(now_ms())
-        .fetch_optional(db.pool())
-        .await?
-        .is_some();
+        || invitation_repo::any_pending_for(db, email).await?;
     let user_id = if invited {
-        let mut tx = db.pool().begin().await?;
-        let id = match users::insert(&mut tx, &user).await {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e, "users", "email") => {
-                return Err(AppError::EmailTaken);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        audit::record(
-            &mut *tx,
-            Event::new("account.register", &caller.actor.as_user(&id)).target("oidc"),
-        )
-        .await?;
-        tx.commit().await?;
-        id
+        users::register_without_organization(db, &user, &caller.actor, "oidc").await?
     } else {
         let person = user.display_name();
         let org = NewOrganization {
@@ -522,33 +450,7 @@ async fn resolve_user(
         .await?
         .user_id
     };
-    link(db, identity, &caller.actor.as_user(&user_id)).await?;
+    let actor = caller.actor.as_user(&user_id);
+    users::link_identity(db, &identity.issuer, &identity.subject, &actor).await?;
     Ok(user_id)
-}
-
-async fn link(db: &Db, identity: &Identity, actor: &Actor) -> Result<(), AppError> {
-    let user_id = actor.user_id.as_deref().unwrap_or_default();
-    let mut tx = db.pool().begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&identity.issuer)
-    .bind(&identity.subject)
-    .bind(user_id)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Ok(_) => {}
-        // A parallel callback linked the same identity a moment ago.
-        Err(e) if is_unique_violation(&e, "user_identities", "pkey") => return Ok(()),
-        Err(e) => return Err(e.into()),
-    }
-    audit::record(
-        &mut *tx,
-        Event::new("auth.oidc_link", actor).target(&identity.issuer),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

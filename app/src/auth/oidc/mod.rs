@@ -8,6 +8,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod flow;
+#[cfg(feature = "ssr")]
+pub mod repo;
 
 use crate::{
     components::format::encode_component,

@@ -81,17 +81,16 @@ pub async fn accept_invitation_new(
         language,
         password_hash: Some(password::hash(password).await?),
     };
-    let (user_id, slug) =
-        super::repo::accept_new(caller.db(), &token, &user, &caller.actor).await?;
+    let joined = super::repo::accept_new(caller.db(), &token, &user, &caller.actor).await?;
     let token = session::create(
         caller.db(),
         &caller.state.config,
-        &user_id,
+        &joined.user_id,
         caller.client_addr(),
         caller.user_agent.as_deref(),
     )
     .await?;
     set_cookie(&session::cookie(&caller.state.config, &token))?;
-    leptos_axum::redirect(&format!("/orgs/{slug}/members"));
+    leptos_axum::redirect(&format!("/orgs/{}/members", joined.slug));
     Ok(())
 }

@@ -71,9 +71,15 @@ pub async fn resend_invitation(org: String, id: String) -> Result<Invitation, Ap
         .await?
         .require(Role::Admin)?
         .require_member()?;
-    let (email, role, language) =
-        super::repo::find_pending(caller.db(), &access.org_id, &id).await?;
-    deliver(&caller, &access, &email, role, language).await
+    let pending = super::repo::find_pending(caller.db(), &access.org_id, &id).await?;
+    deliver(
+        &caller,
+        &access,
+        &pending.email,
+        pending.role,
+        pending.language,
+    )
+    .await
 }
 
 /// Revokes a pending invitation.

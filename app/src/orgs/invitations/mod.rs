@@ -16,31 +16,12 @@ pub use manage::*;
 use super::Role;
 use serde::{Deserialize, Serialize};
 
-/// Where the latest email for an invitation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Delivery {
-    Sending,
-    Sent,
-    Failed,
-}
-
-impl Delivery {
-    pub fn parse(value: &str) -> Option<Delivery> {
-        match value {
-            "sending" => Some(Delivery::Sending),
-            "sent" => Some(Delivery::Sent),
-            "failed" => Some(Delivery::Failed),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Delivery::Sending => "sending",
-            Delivery::Sent => "sent",
-            Delivery::Failed => "failed",
-        }
+crate::text_enum! {
+    /// Where the latest email for an invitation stands.
+    pub enum Delivery {
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
     }
 }
 

@@ -16,13 +16,43 @@ use crate::{
     mail::SendError,
     orgs::{Role, access::OrgAccess},
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
+/// A pending invitation as stored, with the inviter's name.
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: String,
+    email: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    inviter: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    #[sqlx(try_from = "String")]
+    email_status: Delivery,
+    email_error: Option<String>,
+}
+
+impl From<InvitationRow> for Invitation {
+    fn from(row: InvitationRow) -> Self {
+        Invitation {
+            id: row.id,
+            email: row.email,
+            role: row.role,
+            invited_by: row.inviter,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            delivery: row.email_status,
+            delivery_error: row.email_error,
+        }
+    }
+}
+
 /// The pending invitations of an organization, newest first.
 pub async fn pending(db: &Db, org_id: &str) -> Result<Vec<Invitation>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<InvitationRow> = sqlx::query_as(
         "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, i.email_status, i.email_error,
                 u.display_name AS inviter
          FROM invitations i LEFT JOIN users u ON u.id = i.invited_by
@@ -32,24 +62,19 @@ pub async fn pending(db: &Db, org_id: &str) -> Result<Vec<Invitation>, AppError>
     .bind(org_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let role: String = row.try_get("role")?;
-            let delivery: String = row.try_get("email_status")?;
-            Ok(Invitation {
-                id: row.try_get("id")?,
-                email: row.try_get("email")?,
-                role: Role::parse(&role)
-                    .ok_or_else(|| AppError::internal("invitation role", &role))?,
-                invited_by: row.try_get("inviter")?,
-                created_at: row.try_get("created_at")?,
-                expires_at: row.try_get("expires_at")?,
-                delivery: Delivery::parse(&delivery)
-                    .ok_or_else(|| AppError::internal("invitation delivery", &delivery))?,
-                delivery_error: row.try_get("email_error")?,
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(Invitation::from).collect())
+}
+
+/// Whether `email` has a pending, unexpired invitation to any organization.
+pub async fn any_pending_for(db: &Db, email: &str) -> Result<bool, AppError> {
+    let found = sqlx::query(
+        "SELECT 1 AS one FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
+    )
+    .bind(email)
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.is_some())
 }
 
 /// A freshly issued (or re-issued) invitation: the token goes into the email only.
@@ -78,7 +103,7 @@ pub async fn issue(
     let expires_at = now.saturating_add(i64::from(expiry_days) * DAY_MS);
     let mut tx = db.pool().begin().await?;
     // Writes first, so SQLite takes the write lock before the reads below.
-    let replaced = sqlx::query(
+    let replaced: Option<String> = sqlx::query_scalar(
         "UPDATE invitations SET token_hash = $1, role = $2, language = $3, invited_by = $4,
                 created_at = $5, expires_at = $6, email_status = 'sending', email_error = NULL
          WHERE organization_id = $7 AND email = $8 AND status = 'pending'
@@ -106,7 +131,7 @@ pub async fn issue(
         return Err(AppError::AlreadyMember);
     }
     let (id, action) = match replaced {
-        Some(row) => (row.try_get::<String, _>("id")?, "invitation.renew"),
+        Some(id) => (id, "invitation.renew"),
         None => {
             let id = new_id();
             let inserted = sqlx::query(
@@ -176,13 +201,26 @@ pub async fn record_delivery(
     Ok(())
 }
 
+/// A pending invitation of an organization: what a resend needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingInvitation {
+    pub email: String,
+    pub role: Role,
+    pub language: Lang,
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    email: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    /// Parsed leniently (unknown tags read as the default language).
+    language: String,
+}
+
 /// The address, role and language of a pending invitation of the organization.
-pub async fn find_pending(
-    db: &Db,
-    org_id: &str,
-    id: &str,
-) -> Result<(String, Role, Lang), AppError> {
-    let row = sqlx::query(
+pub async fn find_pending(db: &Db, org_id: &str, id: &str) -> Result<PendingInvitation, AppError> {
+    let row: PendingRow = sqlx::query_as(
         "SELECT email, role, language FROM invitations
          WHERE id = $1 AND organization_id = $2 AND status = 'pending'",
     )
@@ -191,18 +229,16 @@ pub async fn find_pending(
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let role: String = row.try_get("role")?;
-    let language: String = row.try_get("language")?;
-    Ok((
-        row.try_get("email")?,
-        Role::parse(&role).ok_or_else(|| AppError::internal("invitation role", &role))?,
-        Lang::parse(&language).unwrap_or_default(),
-    ))
+    Ok(PendingInvitation {
+        email: row.email,
+        role: row.role,
+        language: Lang::parse(&row.language).unwrap_or_default(),
+    })
 }
 
 /// Revokes a pending invitation; its link stops working at once.
 pub async fn revoke(db: &Db, access: &OrgAccess, id: &str) -> Result<(), AppError> {
-    let (email, role, _) = find_pending(db, &access.org_id, id).await?;
+    let PendingInvitation { email, role, .. } = find_pending(db, &access.org_id, id).await?;
     if !access.role.can_manage(role) {
         return Err(AppError::RoleNotAllowed);
     }
@@ -242,12 +278,28 @@ pub struct Usable {
     pub inviter: Option<String>,
 }
 
+/// An invitation found by its token, with its organization, as stored.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    organization_id: String,
+    email: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    status: String,
+    expires_at: i64,
+    slug: String,
+    display_name: String,
+    org_status: String,
+    inviter: Option<String>,
+}
+
 /// Looks a token up and refuses unknown, revoked, used and expired links.
 pub async fn usable<'e, E>(executor: E, token: &str) -> Result<Usable, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    let row: TokenRow = sqlx::query_as(
         "SELECT i.id, i.organization_id, i.email, i.role, i.status, i.expires_at,
                 o.slug, o.display_name, o.status AS org_status, u.display_name AS inviter
          FROM invitations i
@@ -259,25 +311,22 @@ where
     .fetch_optional(executor)
     .await?
     .ok_or(AppError::InvitationInvalid)?;
-    let status: String = row.try_get("status")?;
-    let org_status: String = row.try_get("org_status")?;
-    match status.as_str() {
+    match row.status.as_str() {
         "accepted" => return Err(AppError::InvitationUsed),
-        "pending" if org_status == "active" => {}
+        "pending" if row.org_status == "active" => {}
         _ => return Err(AppError::InvitationInvalid),
     }
-    if row.try_get::<i64, _>("expires_at")? <= now_ms() {
+    if row.expires_at <= now_ms() {
         return Err(AppError::InvitationExpired);
     }
-    let role: String = row.try_get("role")?;
     Ok(Usable {
-        id: row.try_get("id")?,
-        organization_id: row.try_get("organization_id")?,
-        slug: row.try_get("slug")?,
-        organization: row.try_get("display_name")?,
-        email: row.try_get("email")?,
-        role: Role::parse(&role).ok_or_else(|| AppError::internal("invitation role", &role))?,
-        inviter: row.try_get("inviter")?,
+        id: row.id,
+        organization_id: row.organization_id,
+        slug: row.slug,
+        organization: row.display_name,
+        email: row.email,
+        role: row.role,
+        inviter: row.inviter,
     })
 }
 
@@ -360,14 +409,21 @@ pub async fn accept_existing(
     Ok(invitation.slug)
 }
 
+/// The account that [`accept_new`] created, and where it joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Joined {
+    pub user_id: String,
+    /// The organization's slug.
+    pub slug: String,
+}
+
 /// Creates the invited person's account (the link proves the address) and accepts.
-/// Returns the new user's id and the organization's slug.
 pub async fn accept_new(
     db: &Db,
     token: &str,
     user: &NewUser<'_>,
     actor: &Actor,
-) -> Result<(String, String), AppError> {
+) -> Result<Joined, AppError> {
     let mut tx = begin_write(db, token).await?;
     let invitation = usable(&mut *tx, token).await?;
     if invitation.email != user.email {
@@ -382,5 +438,8 @@ pub async fn accept_new(
     };
     join(&mut tx, &invitation, &user_id, &actor.as_user(&user_id)).await?;
     tx.commit().await?;
-    Ok((user_id, invitation.slug))
+    Ok(Joined {
+        user_id,
+        slug: invitation.slug,
+    })
 }

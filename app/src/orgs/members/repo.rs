@@ -8,11 +8,36 @@ use crate::{
     error::AppError,
     orgs::{Role, access::OrgAccess},
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
+
+/// A membership joined with its user, as stored.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    display_name: String,
+    email: String,
+    last_active_at: Option<i64>,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    created_at: i64,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Self {
+        Member {
+            user_id: row.id,
+            display_name: row.display_name,
+            email: row.email,
+            role: row.role,
+            joined_at: row.created_at,
+            last_active_at: row.last_active_at,
+        }
+    }
+}
 
 /// The members of an organization, owners first, then by name.
 pub async fn list(db: &Db, org_id: &str) -> Result<Vec<Member>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.email, u.last_active_at, m.role, m.created_at
          FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organization_id = $1
@@ -22,20 +47,7 @@ pub async fn list(db: &Db, org_id: &str) -> Result<Vec<Member>, AppError> {
     .bind(org_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let role: String = row.try_get("role")?;
-            Ok(Member {
-                user_id: row.try_get("id")?,
-                display_name: row.try_get("display_name")?,
-                email: row.try_get("email")?,
-                role: Role::parse(&role)
-                    .ok_or_else(|| AppError::internal("membership role", &role))?,
-                joined_at: row.try_get("created_at")?,
-                last_active_at: row.try_get("last_active_at")?,
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(Member::from).collect())
 }
 
 /// The current role of `user_id` in the organization (inside [`begin_locked`]).
@@ -44,24 +56,24 @@ async fn current_role(
     org_id: &str,
     user_id: &str,
 ) -> Result<Role, AppError> {
-    let row =
-        sqlx::query("SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let role: String = row.ok_or(AppError::NotFound)?.try_get("role")?;
+    let role: String = sqlx::query_scalar(
+        "SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
     Role::parse(&role).ok_or_else(|| AppError::internal("membership role", &role))
 }
 
 async fn owner_count(tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<i64, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM memberships WHERE organization_id = $1 AND role = 'owner'",
     )
     .bind(org_id)
     .fetch_one(&mut **tx)
-    .await?;
-    Ok(row.try_get("n")?)
+    .await?)
 }
 
 /// Opens a transaction that holds the organization's write lock from its first statement

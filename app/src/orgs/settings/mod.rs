@@ -3,6 +3,8 @@
 //! organization later, and a redirect would then point at the wrong tenant.
 
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod repo;
 mod update_organization;
 
 pub use update_organization::*;

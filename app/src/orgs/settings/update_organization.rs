@@ -10,9 +10,7 @@ pub async fn update_organization(
     slug: String,
 ) -> Result<String, AppError> {
     use crate::{
-        audit::{self, Event},
         auth::{caller::Caller, validate::Checker},
-        db::{is_unique_violation, now_ms},
         error::Problem,
         orgs::{OrgKind, Role, slug as slug_rules},
     };
@@ -34,32 +32,7 @@ pub async fn update_organization(
     }
     check.finish()?;
 
-    let mut tx = caller.db().pool().begin().await?;
-    let update = sqlx::query(
-        "UPDATE organizations SET display_name = $1, slug = $2, updated_at = $3 WHERE id = $4",
-    )
-    .bind(&display_name)
-    .bind(&new_slug)
-    .bind(now_ms())
-    .bind(&access.org_id)
-    .execute(&mut *tx)
-    .await;
-    match update {
-        Err(e) if is_unique_violation(&e, "organizations", "slug") => {
-            return Err(AppError::SlugTaken);
-        }
-        other => other?,
-    };
-    let detail = format!("{} -> {new_slug}", access.slug);
-    audit::record(
-        &mut *tx,
-        Event::new("org.update", &access.actor)
-            .organization(&access.org_id)
-            .target(&new_slug)
-            .outcome(audit::Outcome::Success, &detail),
-    )
-    .await?;
-    tx.commit().await?;
+    super::repo::update(caller.db(), &access, &display_name, &new_slug).await?;
     if new_slug != access.slug {
         leptos_axum::redirect(&format!("/orgs/{new_slug}/settings"));
     }

@@ -8,7 +8,34 @@ use crate::{
     error::AppError,
 };
 
-use sqlx::Row;
+/// A user with their organization count, as stored.
+#[derive(sqlx::FromRow)]
+struct ListedUser {
+    id: String,
+    email: String,
+    display_name: String,
+    status: String,
+    /// Parsed leniently: `Option<PlatformRole>` cannot use `try_from`.
+    platform_role: Option<String>,
+    created_at: i64,
+    last_active_at: Option<i64>,
+    organizations: i64,
+}
+
+impl From<ListedUser> for UserRow {
+    fn from(row: ListedUser) -> Self {
+        UserRow {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            suspended: row.status != "active",
+            platform_role: row.platform_role.as_deref().and_then(PlatformRole::parse),
+            created_at: row.created_at,
+            last_active_at: row.last_active_at,
+            organizations: row.organizations,
+        }
+    }
+}
 
 /// One page of users whose email or name contains `query` (lowercase), by email.
 pub async fn list(db: &Db, query: &str, page: u32) -> Result<UserPage, AppError> {
@@ -16,13 +43,13 @@ pub async fn list(db: &Db, query: &str, page: u32) -> Result<UserPage, AppError>
         "($1 = '' OR u.email LIKE $2 ESCAPE '\\' OR LOWER(u.display_name) LIKE $2 ESCAPE '\\')";
     let pattern = like_pattern(query);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(PER_PAGE);
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM users u WHERE {filter}"))
-        .bind(query)
-        .bind(&pattern)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
-    let rows = sqlx::query(&format!(
+    let total: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) AS n FROM users u WHERE {filter}"))
+            .bind(query)
+            .bind(&pattern)
+            .fetch_one(db.pool())
+            .await?;
+    let rows: Vec<ListedUser> = sqlx::query_as(&format!(
         "SELECT u.id, u.email, u.display_name, u.status, u.platform_role, u.created_at, u.last_active_at,
                 (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id) AS organizations
          FROM users u WHERE {filter}
@@ -34,23 +61,7 @@ pub async fn list(db: &Db, query: &str, page: u32) -> Result<UserPage, AppError>
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    let users = rows
-        .iter()
-        .map(|row| {
-            let status: String = row.try_get("status")?;
-            let role: Option<String> = row.try_get("platform_role")?;
-            Ok(UserRow {
-                id: row.try_get("id")?,
-                email: row.try_get("email")?,
-                display_name: row.try_get("display_name")?,
-                suspended: status != "active",
-                platform_role: role.as_deref().and_then(PlatformRole::parse),
-                created_at: row.try_get("created_at")?,
-                last_active_at: row.try_get("last_active_at")?,
-                organizations: row.try_get("organizations")?,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let users = rows.into_iter().map(UserRow::from).collect();
     Ok(UserPage {
         users,
         total,
@@ -121,10 +132,9 @@ pub async fn set_role(
     if changed == 0 {
         return Err(AppError::NotFound);
     }
-    let admins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE platform_role = 'platform_admin' AND status = 'active'")
+    let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) AS n FROM users WHERE platform_role = 'platform_admin' AND status = 'active'")
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        .await?;
     if admins == 0 {
         return Err(AppError::LastPlatformAdmin);
     }
