@@ -2,73 +2,48 @@
 
 use super::{QUEUE_PER_PAGE, QueueRow};
 use crate::{
-    audit::{self, Actor, Event},
+    audit::{self, Event},
     auth::caller::Staff,
     db::{Backend, Db, is_unique_violation, like_pattern, new_id, now_ms},
     error::AppError,
-    instances::naming::{self, NameError},
-    orgs::OrgKind,
+    instances::{
+        naming::{self, NameError},
+        wizard::ValidRequest,
+    },
+    orgs::{OrgKind, access::OrgAccess},
     secrets::{self, Binding, Keyring},
 };
-use secrecy::SecretString;
 use sqlx::Row;
-
-/// The billing address of a request.
-#[derive(Debug, Clone, Default)]
-pub struct Billing {
-    pub company: Option<String>,
-    pub street: String,
-    pub postal_code: String,
-    pub city: String,
-    pub country: String,
-    pub notes: Option<String>,
-}
-
-/// A validated request, ready to store.
-#[derive(Debug)]
-pub struct NewRequest {
-    pub organization_id: String,
-    pub requested_by: String,
-    pub instance_label: Option<String>,
-    pub agent_name: String,
-    pub soul_md: String,
-    pub agents_md: String,
-    pub packages: Vec<String>,
-    pub billing: Billing,
-    pub contact_name: String,
-    pub contact_email: String,
-    /// (package id, field name, value)
-    pub secrets: Vec<(String, String, SecretString)>,
-}
 
 /// The purpose a package secret is sealed for.
 pub fn secret_purpose(package: &str, field: &str) -> String {
     format!("package:{package}:{field}")
 }
 
-/// Stores a request: its secrets are sealed first (bound to organization, request and
-/// field), then the request, the sealed values and the audit event go in one transaction.
+/// Stores `request` for the organization of `access`, requested by its caller: the
+/// secrets are sealed first (bound to organization, request and field), then the request,
+/// the sealed values and the audit event go in one transaction with the staff's emails.
 pub async fn create(
     db: &Db,
     keyring: Option<&Keyring>,
-    request: &NewRequest,
-    actor: &Actor,
+    access: &OrgAccess,
+    request: &ValidRequest,
     origin: &str,
 ) -> Result<String, AppError> {
     let id = new_id();
     let mut sealed = Vec::with_capacity(request.secrets.len());
-    for (package, field, value) in &request.secrets {
+    for secret in &request.secrets {
         let keyring = keyring.ok_or(AppError::SecretsNotConfigured)?;
-        let purpose = secret_purpose(package, field);
+        let purpose = secret_purpose(&secret.package, &secret.field);
         let binding = Binding {
-            organization_id: &request.organization_id,
+            organization_id: &access.org_id,
             request_id: &id,
             purpose: &purpose,
         };
         sealed.push((
-            package,
-            field,
-            secrets::seal(db, keyring, binding, value).await?,
+            &secret.package,
+            &secret.field,
+            secrets::seal(db, keyring, binding, &secret.value).await?,
         ));
     }
     let packages =
@@ -82,8 +57,8 @@ pub async fn create(
          VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
     )
     .bind(&id)
-    .bind(&request.organization_id)
-    .bind(&request.requested_by)
+    .bind(&access.org_id)
+    .bind(&access.user.user_id)
     .bind(&request.instance_label)
     .bind(&request.agent_name)
     .bind(&request.soul_md)
@@ -113,8 +88,8 @@ pub async fn create(
     }
     audit::record(
         &mut *tx,
-        Event::new("request.create", actor)
-            .organization(&request.organization_id)
+        Event::new("request.create", &access.actor)
+            .organization(&access.org_id)
             .target(&id),
     )
     .await?;
