@@ -1,4 +1,5 @@
-//! Request rows: creation (secrets sealed before they are written) and the decision.
+//! Request rows: creation (secrets sealed before they are written), the decision, the admin
+//! queue, and what the request's emails say.
 
 use super::{QUEUE_PER_PAGE, QueueRow};
 use crate::{
@@ -13,7 +14,7 @@ use crate::{
     orgs::{OrgKind, access::OrgAccess},
     secrets::{self, Binding, Keyring},
 };
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// The purpose a package secret is sealed for.
 pub fn secret_purpose(package: &str, field: &str) -> String {
@@ -375,4 +376,65 @@ async fn select(
             })
         })
         .collect()
+}
+
+/// What the emails about a request name.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct Subject {
+    pub organization: String,
+    pub slug: String,
+    /// The instance label, else the agent's name.
+    pub label: String,
+    /// The contact's name.
+    pub requester: String,
+}
+
+/// Someone an email goes to, with their language as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct Recipient {
+    pub email: String,
+    pub language: String,
+}
+
+pub(super) async fn subject(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Subject, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.display_name AS organization, o.slug,
+                COALESCE(r.instance_label, r.agent_name) AS label, r.contact_name AS requester
+         FROM instance_requests r JOIN organizations o ON o.id = r.organization_id
+         WHERE r.id = $1",
+    )
+    .bind(request_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Every active platform admin and operator, by address.
+pub(super) async fn staff_recipients(
+    conn: &mut AnyConnection,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT email, language FROM users
+         WHERE platform_role IS NOT NULL AND status = 'active' ORDER BY email",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The requester of `request_id`, or its contact address (in English) when the requester's
+/// account is gone.
+pub(super) async fn requester(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Recipient, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COALESCE(u.email, r.contact_email) AS email, COALESCE(u.language, 'en') AS language
+         FROM instance_requests r LEFT JOIN users u ON u.id = r.requested_by
+         WHERE r.id = $1",
+    )
+    .bind(request_id)
+    .fetch_one(conn)
+    .await
 }

@@ -139,12 +139,19 @@ pub fn secret_error_field(package: &str, field: &str) -> String {
 
 /// The billing address of a request (stored in the request's `billing_*` columns).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Billing {
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_company"))]
     pub company: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_street"))]
     pub street: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_postal_code"))]
     pub postal_code: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_city"))]
     pub city: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_country"))]
     pub country: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_notes"))]
     pub notes: Option<String>,
 }
 
