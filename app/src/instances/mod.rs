@@ -11,4 +11,5 @@ pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod requests;
+pub mod status;
 pub mod wizard;

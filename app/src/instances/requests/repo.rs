@@ -1,7 +1,7 @@
 //! Request rows: creation (secrets sealed before they are written), the decision, the admin
-//! queue, and what the request's emails say.
+//! queue, one request for the staff, and what the request's emails say.
 
-use super::{QUEUE_PER_PAGE, QueueRow};
+use super::{QUEUE_PER_PAGE, QueueRow, StatusFilter, StoredSecret};
 use crate::{
     audit::{self, Event},
     auth::caller::Staff,
@@ -9,12 +9,13 @@ use crate::{
     error::AppError,
     instances::{
         naming::{self, NameError},
-        wizard::ValidRequest,
+        status::RequestStatus,
+        wizard::{Billing, ValidRequest},
     },
     orgs::{OrgKind, access::OrgAccess},
     secrets::{self, Binding, Keyring},
 };
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// The purpose a package secret is sealed for.
 pub fn secret_purpose(package: &str, field: &str) -> String {
@@ -99,6 +100,18 @@ pub async fn create(
     Ok(id)
 }
 
+/// What approval reads of a request and its organization.
+#[derive(sqlx::FromRow)]
+struct Approval {
+    organization_id: String,
+    instance_label: Option<String>,
+    contact_name: String,
+    packages: String,
+    #[sqlx(try_from = "String")]
+    kind: OrgKind,
+    display_name: String,
+}
+
 /// Marks the request approved, creates its instance and provisioning job and queues the
 /// requester's email. Returns the instance name and the organization id.
 pub async fn approve(
@@ -123,7 +136,7 @@ pub async fn approve(
     .bind(request_id)
     .execute(&mut *tx)
     .await?;
-    let row = sqlx::query(
+    let request: Approval = sqlx::query_as(
         "SELECT r.organization_id, r.instance_label, r.contact_name, r.packages, o.kind, o.display_name
          FROM instance_requests r JOIN organizations o ON o.id = r.organization_id
          WHERE r.id = $1",
@@ -135,13 +148,14 @@ pub async fn approve(
     if decided.rows_affected() != 1 {
         return Err(AppError::Conflict);
     }
-    let org_id: String = row.try_get("organization_id")?;
-    let kind: String = row.try_get("kind")?;
-    let kind = OrgKind::parse(&kind).ok_or_else(|| AppError::internal("org kind", &kind))?;
-    let company: String = row.try_get("display_name")?;
-    let label: Option<String> = row.try_get("instance_label")?;
-    let contact: String = row.try_get("contact_name")?;
-    let packages: String = row.try_get("packages")?;
+    let Approval {
+        organization_id: org_id,
+        instance_label: label,
+        contact_name: contact,
+        packages,
+        kind,
+        display_name: company,
+    } = request;
     let name = naming::instance_name(kind, &company, request_id)
         .map_err(|e: NameError| AppError::internal("instance name", e))?;
     let display = naming::display_name(label.as_deref(), kind, &contact, &company);
@@ -217,14 +231,12 @@ pub async fn reject(
     .bind(request_id)
     .execute(&mut *tx)
     .await?;
-    let org: Option<String> =
-        sqlx::query("SELECT organization_id FROM instance_requests WHERE id = $1")
+    let org: String =
+        sqlx::query_scalar("SELECT organization_id FROM instance_requests WHERE id = $1")
             .bind(request_id)
             .fetch_optional(&mut *tx)
             .await?
-            .map(|r| r.try_get("organization_id"))
-            .transpose()?;
-    let org = org.ok_or(AppError::NotFound)?;
+            .ok_or(AppError::NotFound)?;
     if decided.rows_affected() != 1 {
         return Err(AppError::Conflict);
     }
@@ -250,14 +262,14 @@ pub async fn reject(
 /// index of each backend (see migration 0007).
 pub async fn queue(
     db: &Db,
-    status: &str,
+    filter: StatusFilter,
     query: &str,
     page: u32,
 ) -> Result<(Vec<QueueRow>, i64), AppError> {
     let search = Search::new(db, query);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(QUEUE_PER_PAGE);
     let limit = i64::from(QUEUE_PER_PAGE);
-    if !status.is_empty() {
+    if let StatusFilter::Only(status) = filter {
         let condition = format!("r.status = $1{}", search.condition);
         let total = count(db, &condition, &search, status).await?;
         let rows = select(db, &condition, &search, status, limit, offset).await?;
@@ -265,16 +277,17 @@ pub async fn queue(
     }
     let pending = format!("r.status = $1{}", search.condition);
     let others = format!("r.status <> $1{}", search.condition);
-    let pending_total = count(db, &pending, &search, "pending").await?;
-    let total = pending_total + count(db, &others, &search, "pending").await?;
+    let first = RequestStatus::Pending;
+    let pending_total = count(db, &pending, &search, first).await?;
+    let total = pending_total + count(db, &others, &search, first).await?;
     let mut rows = Vec::new();
     if offset < pending_total {
-        rows = select(db, &pending, &search, "pending", limit, offset).await?;
+        rows = select(db, &pending, &search, first, limit, offset).await?;
     }
     let missing = limit - i64::try_from(rows.len()).unwrap_or(limit);
     if missing > 0 {
         let skip = (offset - pending_total).max(0);
-        rows.extend(select(db, &others, &search, "pending", missing, skip).await?);
+        rows.extend(select(db, &others, &search, first, missing, skip).await?);
     }
     Ok((rows, total))
 }
@@ -331,51 +344,100 @@ impl Search {
     }
 }
 
-async fn count(db: &Db, condition: &str, search: &Search, status: &str) -> Result<i64, AppError> {
+async fn count(
+    db: &Db,
+    condition: &str,
+    search: &Search,
+    status: RequestStatus,
+) -> Result<i64, AppError> {
     let sql = format!("SELECT COUNT(*) AS n {} {condition}", search.from());
-    let mut query = sqlx::query(&sql).bind(status);
+    let mut query = sqlx::query_scalar(&sql).bind(status.as_str());
     if let Some(value) = &search.value {
         query = query.bind(value);
     }
-    Ok(query.fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(query.fetch_one(db.pool()).await?)
 }
 
 async fn select(
     db: &Db,
     condition: &str,
     search: &Search,
-    status: &str,
+    status: RequestStatus,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<QueueRow>, AppError> {
     let sql = format!(
-        "SELECT x.id, xo.display_name, xo.slug, x.contact_name, x.contact_email, x.instance_label,
-                x.status, x.created_at
+        "SELECT x.id, xo.display_name AS organization, xo.slug AS org_slug, x.contact_name,
+                x.contact_email, x.instance_label, x.status, x.created_at
          FROM instance_requests x JOIN organizations xo ON xo.id = x.organization_id
          WHERE x.id IN (SELECT r.id {} {condition}
                         ORDER BY r.created_at, r.id LIMIT {limit} OFFSET {offset})
          ORDER BY x.created_at, x.id",
         search.from()
     );
-    let mut query = sqlx::query(&sql).bind(status);
+    let mut query = sqlx::query_as(&sql).bind(status.as_str());
     if let Some(value) = &search.value {
         query = query.bind(value);
     }
-    let rows = query.fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(QueueRow {
-                id: r.try_get("id")?,
-                organization: r.try_get("display_name")?,
-                org_slug: r.try_get("slug")?,
-                contact_name: r.try_get("contact_name")?,
-                contact_email: r.try_get("contact_email")?,
-                instance_label: r.try_get("instance_label")?,
-                status: r.try_get("status")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    Ok(query.fetch_all(db.pool()).await?)
+}
+
+/// One request as platform staff see it (see `get_request`); `packages` is the stored JSON
+/// array of package ids.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RequestRecord {
+    pub id: String,
+    pub organization: String,
+    pub slug: String,
+    #[sqlx(try_from = "String")]
+    pub status: RequestStatus,
+    pub instance_label: Option<String>,
+    pub agent_name: String,
+    pub soul_md: String,
+    pub agents_md: String,
+    pub packages: String,
+    #[sqlx(flatten)]
+    pub billing: Billing,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub admin_note: Option<String>,
+    /// The deciding staff member's display name.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub created_at: i64,
+    /// The instance approval created.
+    pub instance_name: Option<String>,
+}
+
+/// The request `id` with its organization, decider and instance; `None` for unknown ids.
+pub async fn detail(db: &Db, id: &str) -> Result<Option<RequestRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, o.display_name AS organization, o.slug, r.status, r.instance_label,
+                r.agent_name, r.soul_md, r.agents_md, r.packages, r.billing_company,
+                r.billing_street, r.billing_postal_code, r.billing_city, r.billing_country,
+                r.billing_notes, r.contact_name, r.contact_email, r.admin_note,
+                d.display_name AS decided_by, r.decided_at, r.created_at,
+                i.name AS instance_name
+         FROM instance_requests r
+         JOIN organizations o ON o.id = r.organization_id
+         LEFT JOIN users d ON d.id = r.decided_by
+         LEFT JOIN instances i ON i.request_id = r.id
+         WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// The names of the secrets stored with request `id`, by package and field.
+pub async fn stored_secrets(db: &Db, id: &str) -> Result<Vec<StoredSecret>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT package_id AS package, field FROM request_secrets WHERE request_id = $1
+         ORDER BY package_id, field",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// What the emails about a request name.
