@@ -65,7 +65,7 @@ macro_rules! text_enum {
         impl ::std::str::FromStr for $name {
             type Err = $crate::text_enum::UnknownValue;
 
-            fn from_str(text: &str) -> Result<$name, Self::Err> {
+            fn from_str(text: &str) -> Result<$name, $crate::text_enum::UnknownValue> {
                 $name::parse(text).ok_or_else(|| $crate::text_enum::UnknownValue {
                     kind: stringify!($name),
                     value: text.to_owned(),
@@ -76,7 +76,7 @@ macro_rules! text_enum {
         impl TryFrom<String> for $name {
             type Error = $crate::text_enum::UnknownValue;
 
-            fn try_from(text: String) -> Result<$name, Self::Error> {
+            fn try_from(text: String) -> Result<$name, $crate::text_enum::UnknownValue> {
                 text.parse()
             }
         }

@@ -8,7 +8,13 @@ mod common;
 
 use app::{
     audit::Actor,
-    instances::requests::repo::{self, Billing, NewRequest, secret_purpose},
+    auth::principal::UserPrincipal,
+    i18n::Lang,
+    instances::{
+        requests::repo::{self, secret_purpose},
+        wizard::{Billing, PackageSecret, ValidRequest},
+    },
+    orgs::{OrgKind, Role, access::OrgAccess},
     secrets::{self, Binding, Kek, Keyring},
 };
 use common::{TestApp, expect_error};
@@ -33,8 +39,8 @@ async fn the_queue_lists_oldest_pending_first(app: &TestApp) {
             repo::create(
                 &app.db,
                 None,
-                &request(org, user, None, vec![]),
-                &by(user),
+                &owner(app, org, user).await,
+                &request(None, vec![]),
                 "http://portal.test",
             )
             .await
@@ -224,15 +230,8 @@ async fn org(app: &TestApp, kind: &str, name: &str) -> (String, String) {
     (app.insert_org(kind, name).await, user)
 }
 
-fn request(
-    org: &str,
-    user: &str,
-    label: Option<&str>,
-    secrets: Vec<(String, String, SecretString)>,
-) -> NewRequest {
-    NewRequest {
-        organization_id: org.into(),
-        requested_by: user.into(),
+fn request(label: Option<&str>, secrets: Vec<PackageSecret>) -> ValidRequest {
+    ValidRequest {
         instance_label: label.map(str::to_owned),
         agent_name: "Ada".into(),
         soul_md: "# Soul".into(),
@@ -263,17 +262,17 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
         current: Kek::from_base64(&Kek::generate().unwrap()).unwrap(),
         previous: vec![],
     };
-    let secret = vec![(
-        "telegram".into(),
-        "bot_token".into(),
-        SecretString::from(TOKEN.to_owned()),
-    )];
+    let secret = vec![PackageSecret {
+        package: "telegram".into(),
+        field: "bot_token".into(),
+        value: SecretString::from(TOKEN.to_owned()),
+    }];
     // Without a KEK, a request with secrets is refused and nothing is stored.
     let err = repo::create(
         &app.db,
         None,
-        &request(&acme, &user, None, secret.clone()),
-        &by(&user),
+        &owner(app, &acme, &user).await,
+        &request(None, secret.clone()),
         "http://portal.test",
     )
     .await
@@ -284,8 +283,8 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
     let id = repo::create(
         &app.db,
         Some(&keys),
-        &request(&acme, &user, None, secret.clone()),
-        &by(&user),
+        &owner(app, &acme, &user).await,
+        &request(None, secret.clone()),
         "http://portal.test",
     )
     .await
@@ -293,8 +292,8 @@ async fn secrets_are_sealed_at_rest(app: &TestApp) {
     let other = repo::create(
         &app.db,
         Some(&keys),
-        &request(&acme, &user, None, secret),
-        &by(&user),
+        &owner(app, &acme, &user).await,
+        &request(None, secret),
         "http://portal.test",
     )
     .await
@@ -357,8 +356,8 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
     let id = repo::create(
         &app.db,
         None,
-        &request(&acme, &user, None, vec![]),
-        &by(&user),
+        &owner(app, &acme, &user).await,
+        &request(None, vec![]),
         "http://portal.test",
     )
     .await
@@ -442,8 +441,8 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
     let id = repo::create(
         &app.db,
         None,
-        &request(&person, &user, None, vec![]),
-        &by(&user),
+        &owner(app, &person, &user).await,
+        &request(None, vec![]),
         "http://portal.test",
     )
     .await
@@ -451,8 +450,8 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
     let labelled = repo::create(
         &app.db,
         None,
-        &request(&person, &user, Some("Home bot"), vec![]),
-        &by(&user),
+        &owner(app, &person, &user).await,
+        &request(Some("Home bot"), vec![]),
         "http://portal.test",
     )
     .await
@@ -478,8 +477,8 @@ async fn two_staff_approve_at_once(app: &TestApp) {
     let id = repo::create(
         &app.db,
         None,
-        &request(&acme, &user, None, vec![]),
-        &by(&user),
+        &owner(app, &acme, &user).await,
+        &request(None, vec![]),
         "http://portal.test",
     )
     .await
@@ -505,6 +504,33 @@ async fn two_staff_approve_at_once(app: &TestApp) {
     assert_eq!(body["code"], "conflict");
     assert_eq!(app.count("instances").await, 1);
     assert_eq!(app.count("provisioning_jobs").await, 1);
+}
+
+/// The requester `user` as [`app::auth::caller::Caller::org`] gives an owner of `org`.
+async fn owner(app: &TestApp, org: &str, user: &str) -> OrgAccess {
+    let row = sqlx::query("SELECT slug, display_name, kind FROM organizations WHERE id = $1")
+        .bind(org)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    OrgAccess {
+        org_id: org.to_owned(),
+        slug: row.get("slug"),
+        display_name: row.get("display_name"),
+        kind: OrgKind::parse(&row.get::<String, _>("kind")).unwrap(),
+        role: Role::Owner,
+        is_member: true,
+        user: UserPrincipal {
+            user_id: user.to_owned(),
+            email: format!("{}@req.example", &user[..8]),
+            display_name: "Req User".to_owned(),
+            language: Lang::En,
+            platform_role: None,
+            suspended: false,
+            session_hash: String::new(),
+        },
+        actor: by(user),
+    }
 }
 
 /// The requester as the audit log records them.

@@ -6,6 +6,7 @@
 use super::{
     overview::{InstanceRow, OrgOverview, PackageName, RequestRow, get_org_overview},
     requests::page::status_name,
+    status::{InstancePhase, RequestStatus},
 };
 use crate::{
     components::{
@@ -23,23 +24,37 @@ use leptos_router::{
 };
 
 /// The localized name of an instance phase.
-pub fn phase_name(phase: &str, t: &'static Texts) -> &'static str {
+pub fn phase_name(phase: InstancePhase, t: &'static Texts) -> &'static str {
     match phase {
-        "Pending" => t.phase_pending,
-        "Provisioning" => t.phase_provisioning,
-        "Ready" => t.phase_ready,
-        "Error" => t.phase_error,
-        "Suspended" => t.phase_suspended,
-        _ => t.phase_deleting,
+        InstancePhase::Pending => t.phase_pending,
+        InstancePhase::Provisioning => t.phase_provisioning,
+        InstancePhase::Ready => t.phase_ready,
+        InstancePhase::Error => t.phase_error,
+        InstancePhase::Suspended => t.phase_suspended,
+        InstancePhase::Deleting => t.phase_deleting,
     }
 }
 
-fn badge_class(state: &str) -> &'static str {
-    match state {
-        "Ready" | "active" => "bg-emerald-100 text-emerald-800",
-        "Provisioning" | "provisioning" | "approved" => "bg-sky-100 text-sky-800",
-        "Error" | "rejected" | "Deleting" => "bg-red-100 text-red-800",
-        _ => "bg-slate-100 text-slate-700",
+const BADGE_GOOD: &str = "bg-emerald-100 text-emerald-800";
+const BADGE_BUSY: &str = "bg-sky-100 text-sky-800";
+const BADGE_BAD: &str = "bg-red-100 text-red-800";
+const BADGE_QUIET: &str = "bg-slate-100 text-slate-700";
+
+fn phase_badge(phase: InstancePhase) -> &'static str {
+    match phase {
+        InstancePhase::Ready => BADGE_GOOD,
+        InstancePhase::Provisioning => BADGE_BUSY,
+        InstancePhase::Error | InstancePhase::Deleting => BADGE_BAD,
+        InstancePhase::Pending | InstancePhase::Suspended => BADGE_QUIET,
+    }
+}
+
+fn status_badge(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::Active => BADGE_GOOD,
+        RequestStatus::Provisioning | RequestStatus::Approved => BADGE_BUSY,
+        RequestStatus::Rejected => BADGE_BAD,
+        RequestStatus::Pending | RequestStatus::Deleted => BADGE_QUIET,
     }
 }
 
@@ -138,13 +153,14 @@ fn Overview(overview: OrgOverview, live: RwSignal<bool>) -> impl IntoView {
     }
 }
 
+/// A status or phase: `state` is its stored text, `colour` its badge classes.
 #[component]
-fn Badge(state: String, label: Signal<&'static str>) -> impl IntoView {
+fn Badge(state: &'static str, colour: &'static str, label: Signal<&'static str>) -> impl IntoView {
     view! {
         <span
             data-test="badge"
-            data-state=state.clone()
-            class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", badge_class(&state))
+            data-state=state
+            class=format!("rounded-full px-2 py-0.5 text-xs font-medium {colour}")
         >
             {move || label.get()}
         </span>
@@ -171,8 +187,8 @@ fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
             {rows
                 .into_iter()
                 .map(|row| {
-                    let phase = row.phase.clone();
-                    let label = Signal::derive(move || phase_name(&phase, t.get()));
+                    let phase = row.phase;
+                    let label = Signal::derive(move || phase_name(phase, t.get()));
                     let packages = row.packages.clone();
                     let packages = move || PackageName::join(&packages, lang.get());
                     view! {
@@ -180,7 +196,7 @@ fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
                             <td class="px-4 py-3 font-mono text-sm">{row.name}</td>
                             <td class="px-4 py-3 text-sm font-medium">{row.display_name}</td>
                             <td class="px-4 py-3 text-sm" data-test="instance-phase">
-                                <Badge state=row.phase label />
+                                <Badge state=phase.as_str() colour=phase_badge(phase) label />
                             </td>
                             <td class="px-4 py-3 text-sm text-slate-600">{packages}</td>
                         </tr>
@@ -211,8 +227,8 @@ fn Requests(rows: Vec<RequestRow>) -> impl IntoView {
             {rows
                 .into_iter()
                 .map(|row| {
-                    let status = row.status.clone();
-                    let label = Signal::derive(move || status_name(&status, t.get()));
+                    let status = row.status;
+                    let label = Signal::derive(move || status_name(status, t.get()));
                     view! {
                         <tr data-test="request-row" data-id=row.id.clone()>
                             <td class="px-4 py-3 text-sm whitespace-nowrap text-slate-600">
@@ -224,7 +240,7 @@ fn Requests(rows: Vec<RequestRow>) -> impl IntoView {
                                 </span>
                             </td>
                             <td class="px-4 py-3 text-sm" data-test="request-status">
-                                <Badge state=row.status label />
+                                <Badge state=status.as_str() colour=status_badge(status) label />
                             </td>
                             <td
                                 class="px-4 py-3 text-sm whitespace-pre-line text-slate-700"

@@ -14,9 +14,14 @@
 //! `{"kind":"request"|"instance","id":…,"status":…}` per change and
 //! `{"kind":"removed","id":…}` when an item leaves the dashboard.
 
+use super::{
+    repo,
+    status::{InstancePhase, RequestStatus},
+};
 use crate::{
     auth::{caller::Caller, middleware::err_response},
     db::{Db, now_ms},
+    orgs::access::OrgAccess,
 };
 use axum::{
     extract::Query,
@@ -26,7 +31,6 @@ use axum::{
     },
 };
 use serde::Deserialize;
-use sqlx::Row;
 use std::{
     collections::{BTreeMap, VecDeque},
     convert::Infallible,
@@ -40,8 +44,33 @@ pub struct EventsQuery {
     pub org: String,
 }
 
-/// Id → (kind, status or phase).
-type Snapshot = BTreeMap<String, (&'static str, String)>;
+/// What the dashboard shows of one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Request(RequestStatus),
+    Instance(InstancePhase),
+}
+
+impl Item {
+    /// The event's `kind`.
+    fn kind(self) -> &'static str {
+        match self {
+            Item::Request(_) => "request",
+            Item::Instance(_) => "instance",
+        }
+    }
+
+    /// The event's `status`: the request's status or the instance's phase.
+    fn state(self) -> &'static str {
+        match self {
+            Item::Request(status) => status.as_str(),
+            Item::Instance(phase) => phase.as_str(),
+        }
+    }
+}
+
+/// Id → what the dashboard shows of it.
+type Snapshot = BTreeMap<String, Item>;
 
 /// The live stream of an organization's request and instance changes.
 pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Response {
@@ -50,7 +79,7 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
         Ok(access) => access,
         Err(err) => return err_response(err),
     };
-    let last = match snapshot(&state.db, &access.org_id).await {
+    let last = match snapshot(&state.db, &access).await {
         Ok(last) => last,
         Err(err) => return err_response(err.into()),
     };
@@ -58,9 +87,7 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
         rx: state.live.subscribe(),
         poll: Duration::from_millis(state.config.live_poll_ms),
         db: state.db.clone(),
-        org_id: access.org_id,
-        user_id: access.user.user_id,
-        session_hash: access.user.session_hash,
+        access,
         last,
         queue: VecDeque::from([Event::default().data(r#"{"kind":"ready"}"#)]),
     };
@@ -82,9 +109,9 @@ struct Watch {
     rx: Receiver<String>,
     poll: Duration,
     db: Db,
-    org_id: String,
-    user_id: String,
-    session_hash: String,
+    /// The watcher's access as checked on connect; the ids it names are rechecked at
+    /// every wake.
+    access: OrgAccess,
     last: Snapshot,
     queue: VecDeque<Event>,
 }
@@ -107,10 +134,14 @@ impl Watch {
             if !self.allowed().await.unwrap_or(false) {
                 return None;
             }
-            let now = snapshot(&self.db, &self.org_id).await.ok()?;
-            for (id, (kind, status)) in &now {
-                if self.last.get(id) != Some(&(*kind, status.clone())) {
-                    let data = serde_json::json!({ "kind": kind, "id": id, "status": status });
+            let now = snapshot(&self.db, &self.access).await.ok()?;
+            for (id, item) in &now {
+                if self.last.get(id) != Some(item) {
+                    let data = serde_json::json!({
+                        "kind": item.kind(),
+                        "id": id,
+                        "status": item.state(),
+                    });
                     self.queue
                         .push_back(Event::default().data(data.to_string()));
                 }
@@ -126,48 +157,24 @@ impl Watch {
 
     /// The session is still valid, the user active, and still a member (or staff).
     async fn allowed(&self) -> Result<bool, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT u.status, u.platform_role,
-                    (SELECT COUNT(*) FROM memberships m
-                     WHERE m.organization_id = $1 AND m.user_id = u.id) AS member
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.id_hash = $2 AND s.expires_at > $3 AND u.id = $4",
-        )
-        .bind(&self.org_id)
-        .bind(&self.session_hash)
-        .bind(now_ms())
-        .bind(&self.user_id)
-        .fetch_optional(self.db.pool())
-        .await?;
-        let Some(row) = row else {
+        let Some(standing) = repo::standing(&self.db, &self.access, now_ms()).await? else {
             return Ok(false);
         };
-        let status: String = row.try_get("status")?;
-        let staff: Option<String> = row.try_get("platform_role")?;
-        let member: i64 = row.try_get("member")?;
-        Ok(status == "active" && (member > 0 || staff.is_some()))
+        Ok(
+            standing.status == "active"
+                && (standing.member > 0 || standing.platform_role.is_some()),
+        )
     }
 }
 
 /// The organization's in-flight requests and its instances.
-async fn snapshot(db: &Db, org_id: &str) -> Result<Snapshot, sqlx::Error> {
+async fn snapshot(db: &Db, access: &OrgAccess) -> Result<Snapshot, sqlx::Error> {
     let mut snapshot = Snapshot::new();
-    let requests = sqlx::query(
-        "SELECT id, status FROM instance_requests
-         WHERE organization_id = $1 AND status <> 'deleted'",
-    )
-    .bind(org_id)
-    .fetch_all(db.pool())
-    .await?;
-    for row in requests {
-        snapshot.insert(row.try_get("id")?, ("request", row.try_get("status")?));
+    for request in repo::request_states(db, access).await? {
+        snapshot.insert(request.id, Item::Request(request.status));
     }
-    let instances = sqlx::query("SELECT id, phase FROM instances WHERE organization_id = $1")
-        .bind(org_id)
-        .fetch_all(db.pool())
-        .await?;
-    for row in instances {
-        snapshot.insert(row.try_get("id")?, ("instance", row.try_get("phase")?));
+    for instance in repo::instance_states(db, access).await? {
+        snapshot.insert(instance.id, Item::Instance(instance.phase));
     }
     Ok(snapshot)
 }

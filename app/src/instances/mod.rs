@@ -8,5 +8,8 @@ pub mod dashboard;
 pub mod live;
 pub mod naming;
 pub mod overview;
+#[cfg(feature = "ssr")]
+pub mod repo;
 pub mod requests;
+pub mod status;
 pub mod wizard;

@@ -1,7 +1,10 @@
 //! What an organization's dashboard shows (SPEC §3.4): its instances and its in-flight
 //! requests, rejected ones with the staff's note.
 
-use super::catalog::Localized;
+use super::{
+    catalog::Localized,
+    status::{InstancePhase, RequestStatus},
+};
 use crate::{error::AppError, i18n::Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -56,17 +59,19 @@ pub struct InstanceRow {
     pub id: String,
     pub name: String,
     pub display_name: String,
-    pub phase: String,
+    pub phase: InstancePhase,
     pub packages: Vec<PackageName>,
     pub created_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RequestRow {
     pub id: String,
     pub instance_label: Option<String>,
     pub agent_name: String,
-    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: RequestStatus,
     /// The staff's note: the reason of a rejection, or a remark on an approval.
     pub admin_note: Option<String>,
     pub created_at: i64,
@@ -89,52 +94,25 @@ pub const DASHBOARD_REQUESTS: i64 = 50;
 /// The dashboard of organization `slug`, for its members and platform staff.
 #[server(prefix = "/fn", endpoint = "orgs/overview")]
 pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
-    use crate::auth::caller::Caller;
-    use sqlx::Row;
+    use crate::{auth::caller::Caller, instances::repo};
     let caller = Caller::current()?;
     let access = caller.org(&slug).await?;
-    let instances = sqlx::query(
-        "SELECT id, name, display_name, phase, packages, created_at FROM instances
-         WHERE organization_id = $1 ORDER BY created_at DESC, id",
-    )
-    .bind(&access.org_id)
-    .fetch_all(caller.db().pool())
-    .await?
-    .iter()
-    .map(|r| {
-        let packages: String = r.try_get("packages")?;
-        Ok(InstanceRow {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            display_name: r.try_get("display_name")?,
-            phase: r.try_get("phase")?,
-            packages: PackageName::list_from_json(&caller.state.config.catalog, &packages)?,
-            created_at: r.try_get("created_at")?,
+    let catalog = &caller.state.config.catalog;
+    let instances = repo::instances(caller.db(), &access)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(InstanceRow {
+                packages: PackageName::list_from_json(catalog, &r.packages)?,
+                id: r.id,
+                name: r.name,
+                display_name: r.display_name,
+                phase: r.phase,
+                created_at: r.created_at,
+            })
         })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    let requests = sqlx::query(
-        "SELECT id, instance_label, agent_name, status, admin_note, created_at
-         FROM instance_requests
-         WHERE organization_id = $1 AND status IN ('pending', 'approved', 'provisioning', 'rejected')
-         ORDER BY created_at DESC, id LIMIT $2",
-    )
-    .bind(&access.org_id)
-    .bind(DASHBOARD_REQUESTS)
-    .fetch_all(caller.db().pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(RequestRow {
-            id: r.try_get("id")?,
-            instance_label: r.try_get("instance_label")?,
-            agent_name: r.try_get("agent_name")?,
-            status: r.try_get("status")?,
-            admin_note: r.try_get("admin_note")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let requests = repo::open_requests(caller.db(), &access, DASHBOARD_REQUESTS).await?;
     Ok(OrgOverview {
         can_create: access.may_request_instances(),
         slug: access.slug,

@@ -1,12 +1,16 @@
 //! One request as platform staff see it: everything the requester entered except the
 //! secrets, of which only the names of the stored fields show.
 
-use crate::{error::AppError, instances::overview::PackageName};
+use crate::{
+    error::AppError,
+    instances::{overview::PackageName, status::RequestStatus},
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A stored secret, by name only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StoredSecret {
     pub package: String,
     pub field: String,
@@ -17,7 +21,7 @@ pub struct RequestDetail {
     pub id: String,
     pub organization: String,
     pub org_slug: String,
-    pub status: String,
+    pub status: RequestStatus,
     pub instance_label: Option<String>,
     pub agent_name: String,
     pub soul_md: String,
@@ -44,61 +48,35 @@ pub struct RequestDetail {
 #[server(prefix = "/fn", endpoint = "admin/requests/get")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
     use crate::auth::caller::Caller;
-    use sqlx::Row;
     let caller = Caller::current()?;
     caller.staff()?;
-    let row = sqlx::query(
-        "SELECT r.*, o.display_name AS organization, o.slug, d.display_name AS decided_by_name,
-                i.name AS instance_name
-         FROM instance_requests r
-         JOIN organizations o ON o.id = r.organization_id
-         LEFT JOIN users d ON d.id = r.decided_by
-         LEFT JOIN instances i ON i.request_id = r.id
-         WHERE r.id = $1",
-    )
-    .bind(&id)
-    .fetch_optional(caller.db().pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let secrets = sqlx::query(
-        "SELECT package_id, field FROM request_secrets WHERE request_id = $1
-         ORDER BY package_id, field",
-    )
-    .bind(&id)
-    .fetch_all(caller.db().pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(StoredSecret {
-            package: r.try_get("package_id")?,
-            field: r.try_get("field")?,
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let packages: String = row.try_get("packages")?;
+    let request = super::repo::detail(caller.db(), &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let secrets = super::repo::stored_secrets(caller.db(), &id).await?;
     Ok(RequestDetail {
-        id: row.try_get("id")?,
-        organization: row.try_get("organization")?,
-        org_slug: row.try_get("slug")?,
-        status: row.try_get("status")?,
-        instance_label: row.try_get("instance_label")?,
-        agent_name: row.try_get("agent_name")?,
-        soul_md: row.try_get("soul_md")?,
-        agents_md: row.try_get("agents_md")?,
-        packages: PackageName::list_from_json(&caller.state.config.catalog, &packages)?,
+        packages: PackageName::list_from_json(&caller.state.config.catalog, &request.packages)?,
         secrets,
-        billing_company: row.try_get("billing_company")?,
-        billing_street: row.try_get("billing_street")?,
-        billing_postal_code: row.try_get("billing_postal_code")?,
-        billing_city: row.try_get("billing_city")?,
-        billing_country: row.try_get("billing_country")?,
-        billing_notes: row.try_get("billing_notes")?,
-        contact_name: row.try_get("contact_name")?,
-        contact_email: row.try_get("contact_email")?,
-        admin_note: row.try_get("admin_note")?,
-        decided_by: row.try_get("decided_by_name")?,
-        decided_at: row.try_get("decided_at")?,
-        created_at: row.try_get("created_at")?,
-        instance_name: row.try_get("instance_name")?,
+        id: request.id,
+        organization: request.organization,
+        org_slug: request.slug,
+        status: request.status,
+        instance_label: request.instance_label,
+        agent_name: request.agent_name,
+        soul_md: request.soul_md,
+        agents_md: request.agents_md,
+        billing_company: request.billing.company,
+        billing_street: request.billing.street,
+        billing_postal_code: request.billing.postal_code,
+        billing_city: request.billing.city,
+        billing_country: request.billing.country,
+        billing_notes: request.billing.notes,
+        contact_name: request.contact_name,
+        contact_email: request.contact_email,
+        admin_note: request.admin_note,
+        decided_by: request.decided_by,
+        decided_at: request.decided_at,
+        created_at: request.created_at,
+        instance_name: request.instance_name,
     })
 }

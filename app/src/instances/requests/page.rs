@@ -3,8 +3,8 @@
 //! forms per pending or rejected request; the server checks every rule again.
 
 use super::{
-    ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, RejectRequest, RequestDetail, get_request,
-    list_requests,
+    ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, RejectRequest, RequestDetail,
+    StatusFilter, get_request, list_requests,
 };
 use crate::{
     components::{
@@ -16,7 +16,7 @@ use crate::{
         table::DataTable,
     },
     i18n::{Texts, use_lang, use_texts},
-    instances::overview::PackageName,
+    instances::{overview::PackageName, status::RequestStatus},
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -25,14 +25,14 @@ use leptos_router::{
 };
 
 /// The localized name of a request status.
-pub fn status_name(status: &str, t: &'static Texts) -> &'static str {
+pub fn status_name(status: RequestStatus, t: &'static Texts) -> &'static str {
     match status {
-        "pending" => t.request_status_pending,
-        "approved" => t.request_status_approved,
-        "provisioning" => t.request_status_provisioning,
-        "active" => t.request_status_active,
-        "rejected" => t.request_status_rejected,
-        _ => t.request_status_deleted,
+        RequestStatus::Pending => t.request_status_pending,
+        RequestStatus::Approved => t.request_status_approved,
+        RequestStatus::Provisioning => t.request_status_provisioning,
+        RequestStatus::Active => t.request_status_active,
+        RequestStatus::Rejected => t.request_status_rejected,
+        RequestStatus::Deleted => t.request_status_deleted,
     }
 }
 
@@ -78,13 +78,13 @@ fn QueueView(
 ) -> impl IntoView {
     let t = use_texts();
     let total = u64::try_from(page.total).unwrap_or_default();
-    let (status, search) = (page.status.clone(), page.query.clone());
+    let (status, search) = (page.status, page.query.clone());
     let href = {
-        let (status, search) = (status.clone(), search.clone());
+        let search = search.clone();
         move |n: u32| {
             format!(
                 "/platform/requests?status={}&q={}&page={n}",
-                encode_component(&status),
+                encode_component(status.as_str()),
                 encode_component(&search)
             )
         }
@@ -102,15 +102,15 @@ fn QueueView(
         .into_iter()
         .map(|row| view! { <QueueRowView row approve reject /> })
         .collect_view();
-    let statuses = [
-        "pending",
-        "all",
-        "approved",
-        "provisioning",
-        "active",
-        "rejected",
-        "deleted",
-    ];
+    // Pending first, then all, then the rest.
+    let statuses = [StatusFilter::DEFAULT, StatusFilter::All]
+        .into_iter()
+        .chain(
+            RequestStatus::ALL
+                .into_iter()
+                .map(StatusFilter::Only)
+                .filter(|s| *s != StatusFilter::DEFAULT),
+        );
     view! {
         <form
             method="get"
@@ -132,13 +132,10 @@ fn QueueView(
                         .map(|s| {
                             let selected = s == status;
                             view! {
-                                <option value=s selected=selected>
-                                    {move || {
-                                        if s == "all" {
-                                            t.get().queue_all
-                                        } else {
-                                            status_name(s, t.get())
-                                        }
+                                <option value=s.as_str() selected=selected>
+                                    {move || match s {
+                                        StatusFilter::All => t.get().queue_all,
+                                        StatusFilter::Only(s) => status_name(s, t.get()),
                                     }}
                                 </option>
                             }
@@ -184,7 +181,7 @@ fn QueueRowView(
     reject: ServerAction<RejectRequest>,
 ) -> impl IntoView {
     let t = use_texts();
-    let status = row.status.clone();
+    let status = row.status;
     let label = row.instance_label.clone();
     view! {
         <tr data-test="queue-row">
@@ -206,7 +203,7 @@ fn QueueRowView(
                 <span class="block text-xs text-slate-500">{row.contact_email}</span>
             </td>
             <td class="px-4 py-3 text-sm" data-test="queue-status">
-                {move || status_name(&status, t.get())}
+                {move || status_name(status, t.get())}
             </td>
             <td class="px-4 py-3">
                 <DecisionForms id=row.id status=row.status approve reject />
@@ -220,13 +217,13 @@ fn QueueRowView(
 #[component]
 fn DecisionForms(
     id: String,
-    status: String,
+    status: RequestStatus,
     approve: ServerAction<ApproveRequest>,
     reject: ServerAction<RejectRequest>,
 ) -> impl IntoView {
     let t = use_texts();
-    let decidable = status == "pending" || status == "rejected";
-    let rejectable = status == "pending";
+    let decidable = status.may_approve();
+    let rejectable = status.may_reject();
     decidable.then(|| {
         let id2 = id.clone();
         view! {
@@ -337,7 +334,7 @@ fn DetailView(
 ) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
-    let status = detail.status.clone();
+    let status = detail.status;
     let row = |label: Text, value: String| {
         view! {
             <div class="grid grid-cols-3 gap-2 py-2">
@@ -376,11 +373,11 @@ fn DetailView(
             {detail.organization.clone()}
         </h1>
         <p class="mt-1 text-sm text-slate-600" data-test="request-status">
-            {move || status_name(&status, t.get())}
+            {move || status_name(status, t.get())}
             {detail.instance_name.clone().map(|n| format!(" · {n}"))}
         </p>
         <div class="mt-4">
-            <DecisionForms id=detail.id.clone() status=detail.status.clone() approve reject />
+            <DecisionForms id=detail.id.clone() status=detail.status approve reject />
         </div>
         <dl class="mt-6 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white px-6 py-2 shadow-sm">
             {row(|t| t.col_requested, date_time(detail.created_at))}

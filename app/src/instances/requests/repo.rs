@@ -1,74 +1,51 @@
-//! Request rows: creation (secrets sealed before they are written) and the decision.
+//! Request rows: creation (secrets sealed before they are written), the decision, the admin
+//! queue, one request for the staff, and what the request's emails say.
 
-use super::{QUEUE_PER_PAGE, QueueRow};
+use super::{QUEUE_PER_PAGE, QueueRow, StatusFilter, StoredSecret};
 use crate::{
-    audit::{self, Actor, Event},
+    audit::{self, Event},
     auth::caller::Staff,
     db::{Backend, Db, is_unique_violation, like_pattern, new_id, now_ms},
     error::AppError,
-    instances::naming::{self, NameError},
-    orgs::OrgKind,
+    instances::{
+        naming::{self, NameError},
+        status::RequestStatus,
+        wizard::{Billing, ValidRequest},
+    },
+    orgs::{OrgKind, access::OrgAccess},
     secrets::{self, Binding, Keyring},
 };
-use secrecy::SecretString;
-use sqlx::Row;
-
-/// The billing address of a request.
-#[derive(Debug, Clone, Default)]
-pub struct Billing {
-    pub company: Option<String>,
-    pub street: String,
-    pub postal_code: String,
-    pub city: String,
-    pub country: String,
-    pub notes: Option<String>,
-}
-
-/// A validated request, ready to store.
-#[derive(Debug)]
-pub struct NewRequest {
-    pub organization_id: String,
-    pub requested_by: String,
-    pub instance_label: Option<String>,
-    pub agent_name: String,
-    pub soul_md: String,
-    pub agents_md: String,
-    pub packages: Vec<String>,
-    pub billing: Billing,
-    pub contact_name: String,
-    pub contact_email: String,
-    /// (package id, field name, value)
-    pub secrets: Vec<(String, String, SecretString)>,
-}
+use sqlx::AnyConnection;
 
 /// The purpose a package secret is sealed for.
 pub fn secret_purpose(package: &str, field: &str) -> String {
     format!("package:{package}:{field}")
 }
 
-/// Stores a request: its secrets are sealed first (bound to organization, request and
-/// field), then the request, the sealed values and the audit event go in one transaction.
+/// Stores `request` for the organization of `access`, requested by its caller: the
+/// secrets are sealed first (bound to organization, request and field), then the request,
+/// the sealed values and the audit event go in one transaction with the staff's emails.
 pub async fn create(
     db: &Db,
     keyring: Option<&Keyring>,
-    request: &NewRequest,
-    actor: &Actor,
+    access: &OrgAccess,
+    request: &ValidRequest,
     origin: &str,
 ) -> Result<String, AppError> {
     let id = new_id();
     let mut sealed = Vec::with_capacity(request.secrets.len());
-    for (package, field, value) in &request.secrets {
+    for secret in &request.secrets {
         let keyring = keyring.ok_or(AppError::SecretsNotConfigured)?;
-        let purpose = secret_purpose(package, field);
+        let purpose = secret_purpose(&secret.package, &secret.field);
         let binding = Binding {
-            organization_id: &request.organization_id,
+            organization_id: &access.org_id,
             request_id: &id,
             purpose: &purpose,
         };
         sealed.push((
-            package,
-            field,
-            secrets::seal(db, keyring, binding, value).await?,
+            &secret.package,
+            &secret.field,
+            secrets::seal(db, keyring, binding, &secret.value).await?,
         ));
     }
     let packages =
@@ -82,8 +59,8 @@ pub async fn create(
          VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
     )
     .bind(&id)
-    .bind(&request.organization_id)
-    .bind(&request.requested_by)
+    .bind(&access.org_id)
+    .bind(&access.user.user_id)
     .bind(&request.instance_label)
     .bind(&request.agent_name)
     .bind(&request.soul_md)
@@ -113,14 +90,26 @@ pub async fn create(
     }
     audit::record(
         &mut *tx,
-        Event::new("request.create", actor)
-            .organization(&request.organization_id)
+        Event::new("request.create", &access.actor)
+            .organization(&access.org_id)
             .target(&id),
     )
     .await?;
     super::notify::new_request(&mut tx, &id, origin).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// What approval reads of a request and its organization.
+#[derive(sqlx::FromRow)]
+struct Approval {
+    organization_id: String,
+    instance_label: Option<String>,
+    contact_name: String,
+    packages: String,
+    #[sqlx(try_from = "String")]
+    kind: OrgKind,
+    display_name: String,
 }
 
 /// Marks the request approved, creates its instance and provisioning job and queues the
@@ -147,7 +136,7 @@ pub async fn approve(
     .bind(request_id)
     .execute(&mut *tx)
     .await?;
-    let row = sqlx::query(
+    let request: Approval = sqlx::query_as(
         "SELECT r.organization_id, r.instance_label, r.contact_name, r.packages, o.kind, o.display_name
          FROM instance_requests r JOIN organizations o ON o.id = r.organization_id
          WHERE r.id = $1",
@@ -159,13 +148,14 @@ pub async fn approve(
     if decided.rows_affected() != 1 {
         return Err(AppError::Conflict);
     }
-    let org_id: String = row.try_get("organization_id")?;
-    let kind: String = row.try_get("kind")?;
-    let kind = OrgKind::parse(&kind).ok_or_else(|| AppError::internal("org kind", &kind))?;
-    let company: String = row.try_get("display_name")?;
-    let label: Option<String> = row.try_get("instance_label")?;
-    let contact: String = row.try_get("contact_name")?;
-    let packages: String = row.try_get("packages")?;
+    let Approval {
+        organization_id: org_id,
+        instance_label: label,
+        contact_name: contact,
+        packages,
+        kind,
+        display_name: company,
+    } = request;
     let name = naming::instance_name(kind, &company, request_id)
         .map_err(|e: NameError| AppError::internal("instance name", e))?;
     let display = naming::display_name(label.as_deref(), kind, &contact, &company);
@@ -241,14 +231,12 @@ pub async fn reject(
     .bind(request_id)
     .execute(&mut *tx)
     .await?;
-    let org: Option<String> =
-        sqlx::query("SELECT organization_id FROM instance_requests WHERE id = $1")
+    let org: String =
+        sqlx::query_scalar("SELECT organization_id FROM instance_requests WHERE id = $1")
             .bind(request_id)
             .fetch_optional(&mut *tx)
             .await?
-            .map(|r| r.try_get("organization_id"))
-            .transpose()?;
-    let org = org.ok_or(AppError::NotFound)?;
+            .ok_or(AppError::NotFound)?;
     if decided.rows_affected() != 1 {
         return Err(AppError::Conflict);
     }
@@ -274,14 +262,14 @@ pub async fn reject(
 /// index of each backend (see migration 0007).
 pub async fn queue(
     db: &Db,
-    status: &str,
+    filter: StatusFilter,
     query: &str,
     page: u32,
 ) -> Result<(Vec<QueueRow>, i64), AppError> {
     let search = Search::new(db, query);
     let offset = i64::from(page.saturating_sub(1)) * i64::from(QUEUE_PER_PAGE);
     let limit = i64::from(QUEUE_PER_PAGE);
-    if !status.is_empty() {
+    if let StatusFilter::Only(status) = filter {
         let condition = format!("r.status = $1{}", search.condition);
         let total = count(db, &condition, &search, status).await?;
         let rows = select(db, &condition, &search, status, limit, offset).await?;
@@ -289,16 +277,17 @@ pub async fn queue(
     }
     let pending = format!("r.status = $1{}", search.condition);
     let others = format!("r.status <> $1{}", search.condition);
-    let pending_total = count(db, &pending, &search, "pending").await?;
-    let total = pending_total + count(db, &others, &search, "pending").await?;
+    let first = RequestStatus::Pending;
+    let pending_total = count(db, &pending, &search, first).await?;
+    let total = pending_total + count(db, &others, &search, first).await?;
     let mut rows = Vec::new();
     if offset < pending_total {
-        rows = select(db, &pending, &search, "pending", limit, offset).await?;
+        rows = select(db, &pending, &search, first, limit, offset).await?;
     }
     let missing = limit - i64::try_from(rows.len()).unwrap_or(limit);
     if missing > 0 {
         let skip = (offset - pending_total).max(0);
-        rows.extend(select(db, &others, &search, "pending", missing, skip).await?);
+        rows.extend(select(db, &others, &search, first, missing, skip).await?);
     }
     Ok((rows, total))
 }
@@ -355,49 +344,159 @@ impl Search {
     }
 }
 
-async fn count(db: &Db, condition: &str, search: &Search, status: &str) -> Result<i64, AppError> {
+async fn count(
+    db: &Db,
+    condition: &str,
+    search: &Search,
+    status: RequestStatus,
+) -> Result<i64, AppError> {
     let sql = format!("SELECT COUNT(*) AS n {} {condition}", search.from());
-    let mut query = sqlx::query(&sql).bind(status);
+    let mut query = sqlx::query_scalar(&sql).bind(status.as_str());
     if let Some(value) = &search.value {
         query = query.bind(value);
     }
-    Ok(query.fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(query.fetch_one(db.pool()).await?)
 }
 
 async fn select(
     db: &Db,
     condition: &str,
     search: &Search,
-    status: &str,
+    status: RequestStatus,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<QueueRow>, AppError> {
     let sql = format!(
-        "SELECT x.id, xo.display_name, xo.slug, x.contact_name, x.contact_email, x.instance_label,
-                x.status, x.created_at
+        "SELECT x.id, xo.display_name AS organization, xo.slug AS org_slug, x.contact_name,
+                x.contact_email, x.instance_label, x.status, x.created_at
          FROM instance_requests x JOIN organizations xo ON xo.id = x.organization_id
          WHERE x.id IN (SELECT r.id {} {condition}
                         ORDER BY r.created_at, r.id LIMIT {limit} OFFSET {offset})
          ORDER BY x.created_at, x.id",
         search.from()
     );
-    let mut query = sqlx::query(&sql).bind(status);
+    let mut query = sqlx::query_as(&sql).bind(status.as_str());
     if let Some(value) = &search.value {
         query = query.bind(value);
     }
-    let rows = query.fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(QueueRow {
-                id: r.try_get("id")?,
-                organization: r.try_get("display_name")?,
-                org_slug: r.try_get("slug")?,
-                contact_name: r.try_get("contact_name")?,
-                contact_email: r.try_get("contact_email")?,
-                instance_label: r.try_get("instance_label")?,
-                status: r.try_get("status")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .collect()
+    Ok(query.fetch_all(db.pool()).await?)
+}
+
+/// One request as platform staff see it (see `get_request`); `packages` is the stored JSON
+/// array of package ids.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RequestRecord {
+    pub id: String,
+    pub organization: String,
+    pub slug: String,
+    #[sqlx(try_from = "String")]
+    pub status: RequestStatus,
+    pub instance_label: Option<String>,
+    pub agent_name: String,
+    pub soul_md: String,
+    pub agents_md: String,
+    pub packages: String,
+    #[sqlx(flatten)]
+    pub billing: Billing,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub admin_note: Option<String>,
+    /// The deciding staff member's display name.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub created_at: i64,
+    /// The instance approval created.
+    pub instance_name: Option<String>,
+}
+
+/// The request `id` with its organization, decider and instance; `None` for unknown ids.
+pub async fn detail(db: &Db, id: &str) -> Result<Option<RequestRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT r.id, o.display_name AS organization, o.slug, r.status, r.instance_label,
+                r.agent_name, r.soul_md, r.agents_md, r.packages, r.billing_company,
+                r.billing_street, r.billing_postal_code, r.billing_city, r.billing_country,
+                r.billing_notes, r.contact_name, r.contact_email, r.admin_note,
+                d.display_name AS decided_by, r.decided_at, r.created_at,
+                i.name AS instance_name
+         FROM instance_requests r
+         JOIN organizations o ON o.id = r.organization_id
+         LEFT JOIN users d ON d.id = r.decided_by
+         LEFT JOIN instances i ON i.request_id = r.id
+         WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// The names of the secrets stored with request `id`, by package and field.
+pub async fn stored_secrets(db: &Db, id: &str) -> Result<Vec<StoredSecret>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT package_id AS package, field FROM request_secrets WHERE request_id = $1
+         ORDER BY package_id, field",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// What the emails about a request name.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct Subject {
+    pub organization: String,
+    pub slug: String,
+    /// The instance label, else the agent's name.
+    pub label: String,
+    /// The contact's name.
+    pub requester: String,
+}
+
+/// Someone an email goes to, with their language as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct Recipient {
+    pub email: String,
+    pub language: String,
+}
+
+pub(super) async fn subject(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Subject, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.display_name AS organization, o.slug,
+                COALESCE(r.instance_label, r.agent_name) AS label, r.contact_name AS requester
+         FROM instance_requests r JOIN organizations o ON o.id = r.organization_id
+         WHERE r.id = $1",
+    )
+    .bind(request_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Every active platform admin and operator, by address.
+pub(super) async fn staff_recipients(
+    conn: &mut AnyConnection,
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT email, language FROM users
+         WHERE platform_role IS NOT NULL AND status = 'active' ORDER BY email",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The requester of `request_id`, or its contact address (in English) when the requester's
+/// account is gone.
+pub(super) async fn requester(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Recipient, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COALESCE(u.email, r.contact_email) AS email, COALESCE(u.language, 'en') AS language
+         FROM instance_requests r LEFT JOIN users u ON u.id = r.requested_by
+         WHERE r.id = $1",
+    )
+    .bind(request_id)
+    .fetch_one(conn)
+    .await
 }

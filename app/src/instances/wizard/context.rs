@@ -24,24 +24,14 @@ pub struct WizardContext {
 /// may load it, only owners and staff get `can_submit`.
 #[server(prefix = "/fn", endpoint = "requests/wizard")]
 pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError> {
-    use crate::{auth::caller::Caller, i18n::server_texts};
-    use sqlx::Row;
+    use crate::{auth::caller::Caller, i18n::server_texts, instances::repo};
     let caller = Caller::current()?;
     let access = caller.org(&slug).await?;
     let can_submit = access.may_request_instances();
     let owners = if can_submit {
         Vec::new()
     } else {
-        sqlx::query(
-            "SELECT u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.organization_id = $1 AND m.role = 'owner' ORDER BY u.display_name",
-        )
-        .bind(&access.org_id)
-        .fetch_all(caller.db().pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get("display_name"))
-        .collect::<Result<_, _>>()?
+        repo::owner_names(caller.db(), &access).await?
     };
     let t = server_texts(caller.lang);
     let mut draft = Draft {
@@ -54,24 +44,14 @@ pub async fn get_wizard_context(slug: String) -> Result<WizardContext, AppError>
     if access.kind == OrgKind::Company {
         draft.billing_company = access.display_name.clone();
     }
-    let previous = sqlx::query(
-        "SELECT billing_company, billing_street, billing_postal_code, billing_city, billing_country
-         FROM instance_requests
-         WHERE organization_id = $1 AND status IN ('approved', 'provisioning', 'active')
-         ORDER BY decided_at DESC, created_at DESC LIMIT 1",
-    )
-    .bind(&access.org_id)
-    .fetch_optional(caller.db().pool())
-    .await?;
-    if let Some(row) = previous {
-        let company: Option<String> = row.try_get("billing_company")?;
+    if let Some(previous) = repo::latest_billing(caller.db(), &access).await? {
         if access.kind == OrgKind::Company {
-            draft.billing_company = company.unwrap_or_default();
+            draft.billing_company = previous.company.unwrap_or_default();
         }
-        draft.billing_street = row.try_get("billing_street")?;
-        draft.billing_postal_code = row.try_get("billing_postal_code")?;
-        draft.billing_city = row.try_get("billing_city")?;
-        draft.billing_country = row.try_get("billing_country")?;
+        draft.billing_street = previous.street;
+        draft.billing_postal_code = previous.postal_code;
+        draft.billing_city = previous.city;
+        draft.billing_country = previous.country;
     }
     Ok(WizardContext {
         slug: access.slug,

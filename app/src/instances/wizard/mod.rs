@@ -19,12 +19,44 @@ use crate::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Longest instance label (SPEC §2).
-pub const LABEL_MAX: usize = 80;
-/// Agent name length (SPEC §2).
-pub const AGENT_NAME_MAX: usize = 50;
-/// Longest SOUL.md or AGENTS.md (SPEC §2).
-pub const WORKSPACE_FILE_MAX: usize = 10_000;
+/// The length limits of one field, in characters: the form's `required` (when `min > 0`)
+/// and `maxlength`, and what [`validate`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub min: usize,
+    pub max: usize,
+}
+
+/// The limits of the fields the wizard asks for (SPEC §2), for the form and [`validate`]
+/// alike. Package secrets have theirs in the catalog.
+pub mod limits {
+    use super::Limit;
+    use crate::orgs::OrgKind;
+
+    pub const INSTANCE_LABEL: Limit = Limit { min: 0, max: 80 };
+    pub const AGENT_NAME: Limit = Limit { min: 1, max: 50 };
+    /// SOUL.md and AGENTS.md.
+    pub const WORKSPACE_FILE: Limit = Limit {
+        min: 1,
+        max: 10_000,
+    };
+    pub const BILLING_STREET: Limit = Limit { min: 1, max: 200 };
+    pub const BILLING_POSTAL_CODE: Limit = Limit { min: 1, max: 20 };
+    pub const BILLING_CITY: Limit = Limit { min: 1, max: 100 };
+    pub const BILLING_COUNTRY: Limit = Limit { min: 2, max: 100 };
+    pub const BILLING_NOTES: Limit = Limit { min: 0, max: 1000 };
+    pub const CONTACT_NAME: Limit = Limit { min: 1, max: 100 };
+    /// The contact's address; `Checker::email` refuses longer ones.
+    pub const CONTACT_EMAIL: Limit = Limit { min: 1, max: 254 };
+
+    /// The company line of the billing address: required for companies only.
+    pub const fn billing_company(kind: OrgKind) -> Limit {
+        match kind {
+            OrgKind::Company => Limit { min: 1, max: 100 },
+            OrgKind::Personal => Limit { min: 0, max: 100 },
+        }
+    }
+}
 
 /// The wizard's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,23 +137,79 @@ pub fn secret_error_field(package: &str, field: &str) -> String {
     format!("secret.{package}.{field}")
 }
 
-/// A draft that passed [`validate`]: trimmed values, known packages in catalog order, and
-/// the secrets of the chosen packages only.
-#[derive(Debug)]
-pub struct Valid {
+/// The billing address of a request (stored in the request's `billing_*` columns).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Billing {
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_company"))]
+    pub company: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_street"))]
+    pub street: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_postal_code"))]
+    pub postal_code: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_city"))]
+    pub city: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_country"))]
+    pub country: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "billing_notes"))]
+    pub notes: Option<String>,
+}
+
+/// A secret as typed. On the server a [`secrecy::SecretString`]: never printed, zeroized
+/// when dropped. The browser only checks the draft with it.
+#[cfg(feature = "ssr")]
+pub type SecretValue = secrecy::SecretString;
+/// A secret as typed. On the server a `secrecy::SecretString`: never printed, zeroized
+/// when dropped. The browser only checks the draft with it.
+#[cfg(not(feature = "ssr"))]
+pub type SecretValue = browser::SecretValue;
+
+#[cfg(not(feature = "ssr"))]
+mod browser {
+    /// A secret as typed; `Debug` never shows it.
+    #[derive(Clone)]
+    pub struct SecretValue(String);
+
+    impl SecretValue {
+        pub fn expose_secret(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl From<String> for SecretValue {
+        fn from(value: String) -> Self {
+            SecretValue(value)
+        }
+    }
+
+    impl std::fmt::Debug for SecretValue {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("SecretValue([REDACTED])")
+        }
+    }
+}
+
+/// A package secret of a validated request.
+#[derive(Debug, Clone)]
+pub struct PackageSecret {
+    pub package: String,
+    pub field: String,
+    /// As typed (trimmed for non-password kinds).
+    pub value: SecretValue,
+}
+
+/// A draft that passed [`validate`], as the repository stores it: trimmed values, empty
+/// optional fields as `None`, known packages in catalog order, and the secrets of the
+/// chosen packages only. `Debug` shows no secret value.
+#[derive(Debug, Clone)]
+pub struct ValidRequest {
     pub instance_label: Option<String>,
     pub agent_name: String,
     pub soul_md: String,
     pub agents_md: String,
     pub packages: Vec<String>,
-    /// (package, field, value); the value as typed (trimmed for non-password kinds).
-    pub secrets: Vec<(String, String, String)>,
-    pub billing_company: Option<String>,
-    pub billing_street: String,
-    pub billing_postal_code: String,
-    pub billing_city: String,
-    pub billing_country: String,
-    pub billing_notes: Option<String>,
+    pub secrets: Vec<PackageSecret>,
+    pub billing: Billing,
     pub contact_name: String,
     pub contact_email: String,
 }
@@ -144,12 +232,38 @@ pub fn validate(
     catalog: &Catalog,
     kind: OrgKind,
     upto: Option<Step>,
-) -> Result<Valid, AppError> {
+) -> Result<ValidRequest, AppError> {
     let mut check = Checker::default();
-    let label = check.text("instance_label", &draft.instance_label, 0, LABEL_MAX);
-    let agent_name = check.text("agent_name", &draft.agent_name, 1, AGENT_NAME_MAX);
-    let soul_md = check.multiline("soul_md", &draft.soul_md, 1, WORKSPACE_FILE_MAX);
-    let agents_md = check.multiline("agents_md", &draft.agents_md, 1, WORKSPACE_FILE_MAX);
+    let text = |check: &mut Checker, field: &str, value: &str, limit: Limit| {
+        check.text(field, value, limit.min, limit.max)
+    };
+    let multiline = |check: &mut Checker, field: &str, value: &str, limit: Limit| {
+        check.multiline(field, value, limit.min, limit.max)
+    };
+    let label = text(
+        &mut check,
+        "instance_label",
+        &draft.instance_label,
+        limits::INSTANCE_LABEL,
+    );
+    let agent_name = text(
+        &mut check,
+        "agent_name",
+        &draft.agent_name,
+        limits::AGENT_NAME,
+    );
+    let soul_md = multiline(
+        &mut check,
+        "soul_md",
+        &draft.soul_md,
+        limits::WORKSPACE_FILE,
+    );
+    let agents_md = multiline(
+        &mut check,
+        "agents_md",
+        &draft.agents_md,
+        limits::WORKSPACE_FILE,
+    );
 
     let mut chosen = Vec::new();
     for id in &draft.packages {
@@ -204,21 +318,56 @@ pub fn validate(
                     value
                 }
             };
-            secrets.push((package.id.clone(), field.name.clone(), value));
+            secrets.push(PackageSecret {
+                package: package.id.clone(),
+                field: field.name.clone(),
+                value: SecretValue::from(value),
+            });
         }
     }
 
-    let company_min = match kind {
-        OrgKind::Company => 1,
-        OrgKind::Personal => 0,
-    };
-    let billing_company = check.text("billing_company", &draft.billing_company, company_min, 100);
-    let billing_street = check.text("billing_street", &draft.billing_street, 1, 200);
-    let billing_postal_code = check.text("billing_postal_code", &draft.billing_postal_code, 1, 20);
-    let billing_city = check.text("billing_city", &draft.billing_city, 1, 100);
-    let billing_country = check.text("billing_country", &draft.billing_country, 2, 100);
-    let billing_notes = check.multiline("billing_notes", &draft.billing_notes, 0, 1000);
-    let contact_name = check.text("contact_name", &draft.contact_name, 1, 100);
+    let billing_company = text(
+        &mut check,
+        "billing_company",
+        &draft.billing_company,
+        limits::billing_company(kind),
+    );
+    let billing_street = text(
+        &mut check,
+        "billing_street",
+        &draft.billing_street,
+        limits::BILLING_STREET,
+    );
+    let billing_postal_code = text(
+        &mut check,
+        "billing_postal_code",
+        &draft.billing_postal_code,
+        limits::BILLING_POSTAL_CODE,
+    );
+    let billing_city = text(
+        &mut check,
+        "billing_city",
+        &draft.billing_city,
+        limits::BILLING_CITY,
+    );
+    let billing_country = text(
+        &mut check,
+        "billing_country",
+        &draft.billing_country,
+        limits::BILLING_COUNTRY,
+    );
+    let billing_notes = multiline(
+        &mut check,
+        "billing_notes",
+        &draft.billing_notes,
+        limits::BILLING_NOTES,
+    );
+    let contact_name = text(
+        &mut check,
+        "contact_name",
+        &draft.contact_name,
+        limits::CONTACT_NAME,
+    );
     let contact_email = check.email("contact_email", &draft.contact_email);
 
     let result = check.finish();
@@ -238,19 +387,21 @@ pub fn validate(
     };
     result?;
     let optional = |v: String| (!v.is_empty()).then_some(v);
-    Ok(Valid {
+    Ok(ValidRequest {
         instance_label: optional(label),
         agent_name,
         soul_md,
         agents_md,
         packages: chosen.iter().map(|p| p.id.clone()).collect(),
         secrets,
-        billing_company: optional(billing_company),
-        billing_street,
-        billing_postal_code,
-        billing_city,
-        billing_country,
-        billing_notes: optional(billing_notes),
+        billing: Billing {
+            company: optional(billing_company),
+            street: billing_street,
+            postal_code: billing_postal_code,
+            city: billing_city,
+            country: billing_country,
+            notes: optional(billing_notes),
+        },
         contact_name,
         contact_email,
     })
@@ -261,6 +412,7 @@ pub fn validate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     fn catalog() -> Catalog {
         Catalog::parse(crate::instances::catalog::DEFAULT).unwrap()
@@ -314,8 +466,8 @@ mod tests {
             valid
                 .secrets
                 .iter()
-                .find(|(_, field, _)| field == f)
-                .map(|(_, _, v)| v.clone())
+                .find(|s| s.field == f)
+                .map(|s| s.value.expose_secret().to_owned())
                 .unwrap()
         };
         assert_eq!(secret("host"), "mail.example.com");
@@ -325,9 +477,64 @@ mod tests {
             "passwords are kept as typed"
         );
         assert!(
-            valid.secrets.iter().all(|(p, _, _)| p != "discord"),
+            valid.secrets.iter().all(|s| s.package != "discord"),
             "secrets of packages not chosen are dropped"
         );
+        assert_eq!(
+            valid.billing,
+            Billing {
+                company: Some("Acme AG".into()),
+                street: "Main 1".into(),
+                postal_code: "8000".into(),
+                city: "Zürich".into(),
+                country: "Switzerland".into(),
+                notes: None,
+            }
+        );
+        let text = format!("{valid:?}");
+        for typed in ["ABCDEFGHIJ", "pass word", "mail.example.com"] {
+            assert!(!text.contains(typed), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_limits_are_those_validation_applies() {
+        let mut draft = complete();
+        draft.instance_label = "l".repeat(limits::INSTANCE_LABEL.max);
+        draft.billing_street = "s".repeat(limits::BILLING_STREET.max);
+        draft.billing_notes = "n".repeat(limits::BILLING_NOTES.max);
+        assert!(validate(&draft, &catalog(), OrgKind::Company, None).is_ok());
+        draft.instance_label.push('l');
+        draft.billing_street.push('s');
+        draft.billing_postal_code = "1".repeat(limits::BILLING_POSTAL_CODE.max + 1);
+        draft.billing_city = "c".repeat(limits::BILLING_CITY.max + 1);
+        draft.billing_country = "x".repeat(limits::BILLING_COUNTRY.min - 1);
+        draft.billing_notes.push('n');
+        draft.contact_name = "n".repeat(limits::CONTACT_NAME.max + 1);
+        draft.contact_email = format!("{}@acme.example", "a".repeat(limits::CONTACT_EMAIL.max));
+        draft.billing_company = "c".repeat(limits::billing_company(OrgKind::Company).max + 1);
+        let found = problems(validate(&draft, &catalog(), OrgKind::Company, None).unwrap_err());
+        for (field, limit) in [
+            ("instance_label", limits::INSTANCE_LABEL),
+            ("billing_company", limits::billing_company(OrgKind::Company)),
+            ("billing_street", limits::BILLING_STREET),
+            ("billing_postal_code", limits::BILLING_POSTAL_CODE),
+            ("billing_city", limits::BILLING_CITY),
+            ("billing_notes", limits::BILLING_NOTES),
+            ("contact_name", limits::CONTACT_NAME),
+            ("contact_email", limits::CONTACT_EMAIL),
+        ] {
+            let expected = (field.to_owned(), Problem::TooLong { max: limit.max });
+            assert!(
+                found.contains(&expected),
+                "{expected:?} missing in {found:?}"
+            );
+        }
+        assert!(
+            found.iter().any(|(f, _)| f == "billing_country"),
+            "{found:?}"
+        );
+        assert_eq!(limits::billing_company(OrgKind::Personal).min, 0);
     }
 
     #[test]

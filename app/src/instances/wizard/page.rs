@@ -8,8 +8,8 @@
 //! from the server opens the step of the first field it names.
 
 use super::{
-    AGENT_NAME_MAX, Draft, LABEL_MAX, Step, SubmitRequest, WORKSPACE_FILE_MAX, WizardContext,
-    get_wizard_context, secret_error_field, secret_key, validate,
+    Draft, Limit, Step, SubmitRequest, WizardContext, get_wizard_context, limits,
+    secret_error_field, secret_key, validate,
 };
 use crate::{
     components::{
@@ -20,7 +20,6 @@ use crate::{
     error::AppError,
     i18n::{Texts, use_lang, use_texts},
     instances::catalog::{Catalog, FieldKind, SecretField},
-    orgs::OrgKind,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -195,7 +194,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             field="instance_label"
             label=|t| t.wizard_instance_label
             hint=|t| t.wizard_instance_label_hint
-            max=LABEL_MAX
+            limit=limits::INSTANCE_LABEL
             get=|d| &d.instance_label
             set=|d, v| d.instance_label = v
         />
@@ -204,8 +203,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             errors
             field="agent_name"
             label=|t| t.wizard_agent_name
-            min=1
-            max=AGENT_NAME_MAX
+            limit=limits::AGENT_NAME
             get=|d| &d.agent_name
             set=|d, v| d.agent_name = v
         />
@@ -216,8 +214,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             label=|t| t.wizard_soul_md
             hint=|t| t.wizard_soul_md_hint
             multiline=true
-            min=1
-            max=WORKSPACE_FILE_MAX
+            limit=limits::WORKSPACE_FILE
             get=|d| &d.soul_md
             set=|d, v| d.soul_md = v
         />
@@ -228,8 +225,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             label=|t| t.wizard_agents_md
             hint=|t| t.wizard_agents_md_hint
             multiline=true
-            min=1
-            max=WORKSPACE_FILE_MAX
+            limit=limits::WORKSPACE_FILE
             get=|d| &d.agents_md
             set=|d, v| d.agents_md = v
         />
@@ -237,15 +233,13 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
     .into_any();
     let packages = view! { <Packages draft errors catalog=ctx.catalog.clone() /> }.into_any();
     let secrets = view! { <Secrets draft errors catalog=ctx.catalog.clone() js /> }.into_any();
-    let company_min = if kind == OrgKind::Company { 1 } else { 0 };
     let billing = view! {
         <WizField
             draft
             errors
             field="billing_company"
             label=|t| t.wizard_billing_company
-            min=company_min
-            max=100
+            limit=limits::billing_company(kind)
             autocomplete="organization"
             get=|d| &d.billing_company
             set=|d, v| d.billing_company = v
@@ -255,8 +249,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             errors
             field="billing_street"
             label=|t| t.wizard_billing_street
-            min=1
-            max=200
+            limit=limits::BILLING_STREET
             autocomplete="street-address"
             get=|d| &d.billing_street
             set=|d, v| d.billing_street = v
@@ -267,8 +260,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
                 errors
                 field="billing_postal_code"
                 label=|t| t.wizard_billing_postal_code
-                min=1
-                max=20
+                limit=limits::BILLING_POSTAL_CODE
                 autocomplete="postal-code"
                 get=|d| &d.billing_postal_code
                 set=|d, v| d.billing_postal_code = v
@@ -279,8 +271,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
                     errors
                     field="billing_city"
                     label=|t| t.wizard_billing_city
-                    min=1
-                    max=100
+                    limit=limits::BILLING_CITY
                     autocomplete="address-level2"
                     get=|d| &d.billing_city
                     set=|d, v| d.billing_city = v
@@ -292,8 +283,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             errors
             field="billing_country"
             label=|t| t.wizard_billing_country
-            min=2
-            max=100
+            limit=limits::BILLING_COUNTRY
             autocomplete="country-name"
             get=|d| &d.billing_country
             set=|d, v| d.billing_country = v
@@ -304,7 +294,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             field="billing_notes"
             label=|t| t.wizard_billing_notes
             multiline=true
-            max=1000
+            limit=limits::BILLING_NOTES
             get=|d| &d.billing_notes
             set=|d, v| d.billing_notes = v
         />
@@ -313,8 +303,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             errors
             field="contact_name"
             label=|t| t.wizard_contact_name
-            min=1
-            max=100
+            limit=limits::CONTACT_NAME
             autocomplete="name"
             get=|d| &d.contact_name
             set=|d, v| d.contact_name = v
@@ -325,8 +314,7 @@ fn Wizard(ctx: WizardContext) -> impl IntoView {
             field="contact_email"
             label=|t| t.wizard_contact_email
             kind="email"
-            min=1
-            max=254
+            limit=limits::CONTACT_EMAIL
             autocomplete="email"
             get=|d| &d.contact_email
             set=|d, v| d.contact_email = v
@@ -397,8 +385,7 @@ fn WizField(
     label: Text,
     get: fn(&Draft) -> &String,
     set: fn(&mut Draft, String),
-    max: usize,
-    #[prop(default = 0)] min: usize,
+    limit: Limit,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = false)] multiline: bool,
     #[prop(optional)] hint: Option<Text>,
@@ -420,7 +407,8 @@ fn WizField(
         draft.update(|d| set(d, typed));
     };
     let error_id = format!("{id}-error");
-    let required = min > 0;
+    let required = limit.min > 0;
+    let max = limit.max;
     let input = if multiline {
         view! {
             <textarea

@@ -8,12 +8,7 @@ use leptos::prelude::*;
 /// request id.
 #[server(prefix = "/fn", endpoint = "requests/submit")]
 pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppError> {
-    use crate::{
-        auth::caller::Caller,
-        instances::requests::repo::{self, Billing, NewRequest},
-        secrets::Keyring,
-    };
-    use secrecy::SecretString;
+    use crate::{auth::caller::Caller, instances::requests::repo, secrets::Keyring};
     use zeroize::Zeroize;
 
     let mut draft = draft;
@@ -23,46 +18,15 @@ pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppErr
         if !access.may_request_instances() {
             return Err(AppError::Forbidden);
         }
-        let valid = super::validate(&draft, &caller.state.config.catalog, access.kind, None)?;
-        let keyring = if valid.secrets.is_empty() {
+        let request = super::validate(&draft, &caller.state.config.catalog, access.kind, None)?;
+        let keyring = if request.secrets.is_empty() {
             None
         } else {
             Keyring::from_config(&caller.state.config.secrets)
                 .map_err(|e| AppError::internal("secrets configuration", e))?
         };
-        let request = NewRequest {
-            organization_id: access.org_id.clone(),
-            requested_by: access.user.user_id.clone(),
-            instance_label: valid.instance_label,
-            agent_name: valid.agent_name,
-            soul_md: valid.soul_md,
-            agents_md: valid.agents_md,
-            packages: valid.packages,
-            billing: Billing {
-                company: valid.billing_company,
-                street: valid.billing_street,
-                postal_code: valid.billing_postal_code,
-                city: valid.billing_city,
-                country: valid.billing_country,
-                notes: valid.billing_notes,
-            },
-            contact_name: valid.contact_name,
-            contact_email: valid.contact_email,
-            secrets: valid
-                .secrets
-                .into_iter()
-                .map(|(p, f, v)| (p, f, SecretString::from(v)))
-                .collect(),
-        };
         let origin = caller.state.config.origin();
-        let id = repo::create(
-            caller.db(),
-            keyring.as_ref(),
-            &request,
-            &access.actor,
-            origin,
-        )
-        .await?;
+        let id = repo::create(caller.db(), keyring.as_ref(), &access, &request, origin).await?;
         caller.state.changed(&access.org_id);
         Ok((id, access.slug))
     }
