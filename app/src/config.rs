@@ -35,6 +35,8 @@ pub struct Config {
     pub languages: Vec<Lang>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// How many trusted proxies stand in front (each appends to `X-Forwarded-For`).
+    pub trusted_proxy_hops: u8,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     pub session: SessionConfig,
@@ -193,6 +195,7 @@ struct Defaults {
     default_language: Lang,
     languages: [Lang; 4],
     trust_proxy_headers: bool,
+    trusted_proxy_hops: u8,
     max_body_bytes: usize,
     session: SessionConfig,
     rate_limits: RateLimits,
@@ -274,6 +277,7 @@ fn defaults() -> Defaults {
         default_language: Lang::En,
         languages: Lang::ALL,
         trust_proxy_headers: false,
+        trusted_proxy_hops: 1,
         max_body_bytes: 256 * 1024,
         session: SessionConfig {
             cookie_name: "tenantry_session".into(),
@@ -480,6 +484,9 @@ impl Config {
         }
         if !(100..=60_000).contains(&self.live_poll_ms) {
             return invalid("live_poll_ms", "must be between 100 and 60000");
+        }
+        if self.trusted_proxy_hops == 0 || self.trusted_proxy_hops > 10 {
+            return invalid("trusted_proxy_hops", "must be between 1 and 10");
         }
         if !(1..=600).contains(&self.request_timeout_seconds) {
             return invalid("request_timeout_seconds", "must be between 1 and 600");

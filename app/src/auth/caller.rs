@@ -78,6 +78,11 @@ impl Caller {
         &self.actor.client_addr
     }
 
+    /// What per-address rate limits count for this caller (IPv6: the /64).
+    pub fn limit_subject(&self) -> String {
+        super::middleware::limit_subject(&self.actor.client_addr)
+    }
+
     /// The signed-in, non-suspended user.
     pub fn user(&self) -> Result<&UserPrincipal, AppError> {
         self.principal.require_user()

@@ -33,7 +33,12 @@ pub async fn request_context(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ci| ci.0.ip().to_string());
-    let client_addr = client_address(headers, peer, state.config.trust_proxy_headers);
+    let hops = if state.config.trust_proxy_headers {
+        state.config.trusted_proxy_hops
+    } else {
+        0
+    };
+    let client_addr = client_address(headers, peer, hops);
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -84,14 +89,43 @@ pub async fn request_context(
     next.run(req).await
 }
 
-fn client_address(headers: &HeaderMap, peer: Option<String>, trust_proxy: bool) -> String {
-    let forwarded = trust_proxy
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok())
+/// The client's address. Behind `hops` trusted proxies, each appends the address it received
+/// the request from to `X-Forwarded-For`, so the client is the `hops`-th entry from the
+/// right; everything left of it was written by the client and proves nothing. With no
+/// trusted proxy, or a header too short or not holding an IP address, the peer is used.
+fn client_address(headers: &HeaderMap, peer: Option<String>, hops: u8) -> String {
+    let forwarded = (hops > 0)
+        .then(|| {
+            // Several headers count as one list, in order.
+            let entries: Vec<&str> = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .collect();
+            let index = entries.len().checked_sub(usize::from(hops))?;
+            entries[index].parse::<std::net::IpAddr>().ok()
+        })
         .flatten()
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty());
+        .map(|ip| ip.to_string());
     forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// What per-address limits count: the address itself for IPv4, its /64 network for IPv6
+/// (one customer line holds a whole /64, so single addresses are free to rotate).
+pub fn limit_subject(client_addr: &str) -> String {
+    match client_addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(ip)) if ip.to_ipv4_mapped().is_none() => {
+            let s = ip.segments();
+            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{net}/64")
+        }
+        Ok(std::net::IpAddr::V6(ip)) => ip
+            .to_ipv4_mapped()
+            .map_or_else(|| client_addr.to_owned(), |v4| v4.to_string()),
+        _ => client_addr.to_owned(),
+    }
 }
 
 /// Refuses state-changing requests that a browser sent from another site. Browsers send
@@ -226,13 +260,38 @@ mod tests {
     #[test]
     fn forwarded_for_only_when_trusted() {
         let h = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.1")]);
-        assert_eq!(
-            client_address(&h, Some("127.0.0.1".into()), false),
-            "127.0.0.1"
-        );
-        assert_eq!(
-            client_address(&h, Some("127.0.0.1".into()), true),
-            "203.0.113.9"
-        );
+        let peer = || Some("127.0.0.1".to_owned());
+        assert_eq!(client_address(&h, peer(), 0), "127.0.0.1");
+        // One proxy: the entry it appended, the rightmost.
+        assert_eq!(client_address(&h, peer(), 1), "10.0.0.1");
+        // Two proxies: the entry the outer one appended.
+        assert_eq!(client_address(&h, peer(), 2), "203.0.113.9");
+        // Fewer entries than proxies, or garbage: the peer.
+        assert_eq!(client_address(&h, peer(), 3), "127.0.0.1");
+        let junk = headers(&[("x-forwarded-for", "not-an-ip")]);
+        assert_eq!(client_address(&junk, peer(), 1), "127.0.0.1");
+    }
+
+    #[test]
+    fn a_forged_leftmost_entry_does_not_change_the_client() {
+        let peer = || Some("10.0.0.1".to_owned());
+        let honest = headers(&[("x-forwarded-for", "198.51.100.7")]);
+        for forged in ["1.2.3.4", "5.6.7.8, 9.9.9.9", "::1"] {
+            let h = headers(&[("x-forwarded-for", &format!("{forged}, 198.51.100.7"))]);
+            assert_eq!(
+                client_address(&h, peer(), 1),
+                client_address(&honest, peer(), 1)
+            );
+        }
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64() {
+        assert_eq!(limit_subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(limit_subject("2001:db8:1:2:ffff::9"), "2001:db8:1:2::/64");
+        assert_ne!(limit_subject("2001:db8:1:3::1"), "2001:db8:1:2::/64");
+        assert_eq!(limit_subject("203.0.113.9"), "203.0.113.9");
+        assert_eq!(limit_subject("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(limit_subject("unknown"), "unknown");
     }
 }

@@ -54,7 +54,7 @@ pub async fn register(
     if !rate_limit::admit(
         caller.db(),
         rate_limit::REGISTER,
-        caller.client_addr(),
+        &caller.limit_subject(),
         limit,
         3_600_000,
     )

@@ -32,7 +32,7 @@ pub async fn sign_in(
     let address_failures = rate_limit::count(
         db,
         rate_limit::SIGN_IN_ADDRESS,
-        caller.client_addr(),
+        &caller.limit_subject(),
         window,
     )
     .await?;
@@ -59,7 +59,7 @@ pub async fn sign_in(
     let verified = pw::verify(password, stored).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
         rate_limit::record(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
-        rate_limit::record(db, rate_limit::SIGN_IN_ADDRESS, caller.client_addr()).await?;
+        rate_limit::record(db, rate_limit::SIGN_IN_ADDRESS, &caller.limit_subject()).await?;
         audit::record(
             db.pool(),
             Event::new("auth.sign_in", &caller.actor)
