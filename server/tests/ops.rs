@@ -88,6 +88,22 @@ async fn metrics_count_routes_not_people(app: &TestApp) {
     );
     assert!(body.contains("tenantry_db_pool_connections{state=\"idle\"}"));
     assert!(body.contains("tenantry_live_streams_open 0"));
+    // An open dashboard's live stream is counted while it is open.
+    let stream = app
+        .client
+        .get(app.url(&format!("/events?org={slug}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let open = reqwest::get(format!("{}/metrics", app.ops_base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(open.contains("tenantry_live_streams_open 1"), "{open}");
+    drop(stream);
     assert!(body.contains("tenantry_outbox_backlog "));
     // Route templates only: no slug, email or concrete path of a visitor.
     for personal in [slug, "jo@acme-metrics.example", "/no/such/page"] {

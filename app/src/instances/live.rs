@@ -90,6 +90,7 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
         access,
         last,
         queue: VecDeque::from([Event::default().data(r#"{"kind":"ready"}"#)]),
+        _open: state.metrics.live_stream(),
     };
     let stream = futures_util::stream::unfold(watch, |mut watch| async move {
         let event = watch.next().await?;
@@ -114,6 +115,8 @@ struct Watch {
     access: OrgAccess,
     last: Snapshot,
     queue: VecDeque<Event>,
+    /// Counts this stream in `tenantry_live_streams_open` while it lives.
+    _open: crate::ops::LiveStreamGuard,
 }
 
 impl Watch {

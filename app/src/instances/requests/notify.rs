@@ -2,7 +2,7 @@
 //! the request: new request → every active platform staff member, in their language;
 //! approved or rejected → the requester, in theirs, with the staff's note.
 
-use super::repo::{self, Subject};
+use super::repo;
 use crate::{
     i18n::{Lang, server_texts},
     mail::{self, outbox},
