@@ -546,6 +546,17 @@ impl Config {
         self.base_url.starts_with("https://")
     }
 
+    /// The name cookie `name` goes by: over https with the `__Host-` prefix, which browsers
+    /// accept only on a Secure, host-only cookie for `Path=/`, so no sibling subdomain or
+    /// plain-http page can plant or overwrite it.
+    pub fn cookie_name<'a>(&self, name: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.secure_cookies() && !name.starts_with("__Host-") {
+            format!("__Host-{name}").into()
+        } else {
+            name.into()
+        }
+    }
+
     /// `scheme://host[:port]` of the base URL, as browsers send it in `Origin`.
     pub fn origin(&self) -> &str {
         self.base_url.trim_end_matches('/')

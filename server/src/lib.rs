@@ -106,6 +106,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ops::cache_control,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::security::headers,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .with_state(state)
 }

@@ -271,6 +271,18 @@ async fn cookie_is_secure_over_https(app: &TestApp) {
         cookie.contains("Secure") && cookie.contains("HttpOnly"),
         "{cookie}"
     );
+    // Over https the cookie is host-only by its prefix: Path=/, no Domain.
+    assert!(cookie.starts_with("__Host-tenantry_session="), "{cookie}");
+    assert!(
+        cookie.contains("Path=/;") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    // Security headers over https include HSTS.
+    let page = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
 }
 
 async fn sign_out_invalidates_the_session(app: &TestApp) {

@@ -14,6 +14,7 @@ both_backends! {
     readiness_names_pending_migrations,
     metrics_count_routes_not_people,
     pages_are_revalidated,
+    security_headers_on_every_response,
 }
 
 async fn get(url: String) -> (StatusCode, String) {
@@ -127,4 +128,49 @@ async fn pages_are_revalidated(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(res.headers()["cache-control"], "no-cache");
+}
+
+async fn security_headers_on_every_response(app: &TestApp) {
+    let page = app.client.get(app.url("/signin")).send().await.unwrap();
+    let headers = page.headers().clone();
+    let html = page.text().await.unwrap();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "no HSTS over http"
+    );
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"));
+    // The policy's nonce is this response's, on every inline script of the page.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 16, "{csp}");
+    let inline_scripts = html.matches("<script").count();
+    assert!(inline_scripts > 0);
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        inline_scripts,
+        "every script carries the nonce: {html}"
+    );
+    let again = app.client.get(app.url("/signin")).send().await.unwrap();
+    assert!(
+        !again.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(nonce)
+    );
+    // Server functions and files: nothing may run.
+    let json = app.call("auth/session", &[]).await;
+    assert_eq!(json.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        json.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
 }

@@ -43,7 +43,10 @@ pub async fn request_context(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let principal = match session::cookie_value(headers, &state.config.session.cookie_name) {
+    let principal = match session::cookie_value(
+        headers,
+        &state.config.cookie_name(&state.config.session.cookie_name),
+    ) {
         Some(token) => match session::resolve(&state.db, &state.config, token).await {
             Ok(Some(user)) => Principal::User(user),
             Ok(None) => Principal::Anonymous,
@@ -57,7 +60,7 @@ pub async fn request_context(
         .map(|u| u.language)
         .filter(|l| allowed.contains(l))
         .or_else(|| {
-            session::cookie_value(headers, LANG_COOKIE)
+            session::cookie_value(headers, &state.config.cookie_name(LANG_COOKIE))
                 .and_then(Lang::parse)
                 .filter(|l| allowed.contains(l))
         })

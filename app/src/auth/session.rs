@@ -154,6 +154,7 @@ pub fn cookie_line(
     } else {
         ""
     };
+    let name = config.cookie_name(name);
     format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}{http_only}{secure}")
 }
 

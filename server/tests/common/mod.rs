@@ -412,7 +412,7 @@ pub fn session_set_cookie(res: &Response) -> Option<String> {
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("tenantry_session="))
+        .find(|v| v.starts_with("tenantry_session=") || v.starts_with("__Host-tenantry_session="))
         .map(str::to_owned)
 }
 
