@@ -12,7 +12,7 @@ use crate::{
     config::{Config, NotificationConfig},
     db::{Db, new_id, now_ms},
 };
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
@@ -70,7 +70,7 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
     let now = now_ms();
     // The content never changes, and `attempts` only changes under a claim, after which the
     // row is not due before `now`: what is read here is still current once claimed.
-    let due = sqlx::query(
+    let due: Vec<DueRow> = sqlx::query_as(
         "SELECT id, to_email, subject, body_text, body_html, attempts FROM mail_outbox
          WHERE status = 'pending' AND next_attempt_at <= $1
                AND (claimed_until IS NULL OR claimed_until < $1)
@@ -81,7 +81,7 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
     .await?;
     let mut round = Round::default();
     for row in due {
-        let id: String = row.try_get("id")?;
+        let id = row.id;
         let claimed = sqlx::query(
             "UPDATE mail_outbox SET claimed_until = $1
              WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
@@ -96,12 +96,12 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
             continue;
         }
         let email = Email {
-            to: row.try_get("to_email")?,
-            subject: row.try_get("subject")?,
-            text: row.try_get("body_text")?,
-            html: row.try_get("body_html")?,
+            to: row.to_email,
+            subject: row.subject,
+            text: row.body_text,
+            html: row.body_html,
         };
-        let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
+        let attempts = row.attempts + 1;
         match send(&config.smtp, &email).await {
             Ok(()) => {
                 sqlx::query(
@@ -193,4 +193,15 @@ pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending'")
         .fetch_one(db.pool())
         .await
+}
+
+/// One email due for delivery.
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: String,
+    to_email: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    attempts: i64,
 }
