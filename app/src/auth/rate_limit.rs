@@ -22,16 +22,36 @@ pub async fn admit(
     limit: u32,
     window_ms: i64,
 ) -> Result<bool, AppError> {
+    Ok(claim(db, bucket, subject, limit, window_ms)
+        .await?
+        .is_some())
+}
+
+/// [`admit`], returning the recorded attempt's id, so the caller can [`forget`] it once the
+/// attempt turned out not to count (a sign-in that succeeded).
+pub async fn claim(
+    db: &Db,
+    bucket: &str,
+    subject: &str,
+    limit: u32,
+    window_ms: i64,
+) -> Result<Option<String>, AppError> {
     let id = record(db, bucket, subject).await?;
     let recent = count(db, bucket, subject, window_ms).await?;
     if recent > i64::from(limit) {
-        sqlx::query("DELETE FROM rate_limit_events WHERE id = $1")
-            .bind(&id)
-            .execute(db.pool())
-            .await?;
-        return Ok(false);
+        forget(db, &id).await?;
+        return Ok(None);
     }
-    Ok(true)
+    Ok(Some(id))
+}
+
+/// Removes one recorded attempt.
+pub async fn forget(db: &Db, id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM rate_limit_events WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Records one event and prunes this subject's events older than a day.

@@ -27,18 +27,30 @@ pub async fn sign_in(
     let window =
         i64::try_from(limits.sign_in_window_minutes.saturating_mul(60_000)).unwrap_or(i64::MAX);
     let db = caller.db();
-    let account_failures =
-        rate_limit::count(db, rate_limit::SIGN_IN_ACCOUNT, &email, window).await?;
-    let address_failures = rate_limit::count(
+    // Each attempt is recorded as a failure before the slow password check (and forgotten
+    // again if it succeeds), so parallel guesses cannot all pass the count first.
+    let account_attempt = rate_limit::claim(
         db,
-        rate_limit::SIGN_IN_ADDRESS,
-        &caller.limit_subject(),
+        rate_limit::SIGN_IN_ACCOUNT,
+        &email,
+        limits.sign_in_failures_per_account,
         window,
     )
     .await?;
-    if account_failures >= i64::from(limits.sign_in_failures_per_account)
-        || address_failures >= i64::from(limits.sign_in_failures_per_address)
-    {
+    let address_attempt = rate_limit::claim(
+        db,
+        rate_limit::SIGN_IN_ADDRESS,
+        &caller.limit_subject(),
+        limits.sign_in_failures_per_address,
+        window,
+    )
+    .await?;
+    let (Some(account_attempt), Some(address_attempt)) =
+        (account_attempt.clone(), address_attempt.clone())
+    else {
+        for id in [account_attempt, address_attempt].into_iter().flatten() {
+            rate_limit::forget(db, &id).await?;
+        }
         audit::record(
             db.pool(),
             Event::new("auth.sign_in", &caller.actor)
@@ -49,17 +61,27 @@ pub async fn sign_in(
         return Err(AppError::RateLimited {
             retry_after_secs: limits.sign_in_window_minutes.saturating_mul(60),
         });
-    }
+    };
 
     let account = users::credentials(db, &email).await?;
     let (user_id, stored, suspended) = match account {
         Some(a) => (Some(a.user_id), a.password_hash, a.suspended),
         None => (None, None, false),
     };
-    let verified = pw::verify(password, stored).await?;
+    // Not a wrong password: a correct one for a suspended account, or no hashing slot free.
+    let not_a_failure = async || -> Result<(), AppError> {
+        rate_limit::forget(db, &account_attempt).await?;
+        rate_limit::forget(db, &address_attempt).await
+    };
+    let verified = match pw::verify(password, stored).await {
+        Ok(verified) => verified,
+        Err(err) => {
+            not_a_failure().await?;
+            return Err(err);
+        }
+    };
     let Some(user_id) = user_id.filter(|_| verified) else {
-        rate_limit::record(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
-        rate_limit::record(db, rate_limit::SIGN_IN_ADDRESS, &caller.limit_subject()).await?;
+        // The attempts recorded above stay: they are this failure.
         audit::record(
             db.pool(),
             Event::new("auth.sign_in", &caller.actor)
@@ -70,6 +92,7 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
     if suspended {
+        not_a_failure().await?;
         audit::record(
             db.pool(),
             Event::new("auth.sign_in", &caller.actor.as_user(&user_id))
@@ -79,6 +102,7 @@ pub async fn sign_in(
         return Err(AppError::AccountSuspended);
     }
     rate_limit::clear(db, rate_limit::SIGN_IN_ACCOUNT, &email).await?;
+    rate_limit::forget(db, &address_attempt).await?;
     // A fresh token at every sign-in: any session id planted before sign-in is worthless.
     let token = session::create(
         db,
