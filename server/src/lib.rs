@@ -92,6 +92,9 @@ pub fn router(state: AppState) -> Router {
         // Innermost first: these run in reverse order of `layer` calls.
         .layer(middleware::from_fn_with_state(state.clone(), ops::deadline))
         .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn(
+            app::security::refuse_control_characters,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             refuse_cross_site,

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 both_backends! {
     authorization_matrix with ["rate_limits" => {"registrations_per_hour": 100000}],
+    control_characters_change_nothing with ["rate_limits" => {"registrations_per_hour": 100000}],
 }
 
 /// Who calls.
@@ -541,4 +542,64 @@ async fn authorization_matrix(app: &TestApp) {
         cases.len(),
         ACTORS.len()
     );
+}
+
+/// A NUL (or another control character) in any parameter of any server function, sent by
+/// the most privileged callers, is refused with 400 and writes nothing; the same in the
+/// path or query of the plain routes and pages.
+async fn control_characters_change_nothing(app: &TestApp) {
+    let login_hash = app::auth::password::hash(LOGIN_PASSWORD.into())
+        .await
+        .unwrap();
+    let fx = Fixture::create(app, &login_hash).await;
+    let mut sent = 0;
+    for case in cases() {
+        let form = (case.args)(&fx);
+        for (i, (key, _)) in form.iter().enumerate() {
+            for (actor, bad) in [(Actor::Owner, "a\0b"), (Actor::PlatformAdmin, "x\u{1b}[2J")] {
+                let cookie = fx.cookie(app, actor).await;
+                let mut poisoned = form.clone();
+                poisoned[i].1 = bad.to_owned();
+                let before = digest(app).await;
+                let mut req = reqwest::Client::new()
+                    .post(app.url(&format!("/fn/{}", case.endpoint)))
+                    .header(header::ACCEPT, "application/json")
+                    .form(&poisoned);
+                if let Some(cookie) = &cookie {
+                    req = req.header(header::COOKIE, cookie);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                let body = res.text().await.unwrap();
+                assert_eq!(status, 400, "{} {key} as {actor:?}: {body}", case.endpoint);
+                assert!(body.contains("bad_request"), "{body}");
+                assert_eq!(digest(app).await, before, "{} {key} wrote", case.endpoint);
+                sent += 1;
+            }
+        }
+    }
+    let cookie = fx.cookie(app, Actor::Owner).await.unwrap();
+    for path in [
+        "/orgs/a%00b",
+        "/orgs/a%00b/members",
+        "/orgs/acme/settings?x=%00",
+        "/platform/requests/a%00b",
+        "/invite/a%00b",
+        "/audit/export.csv?org=a%00b",
+        "/events?org=a%00b",
+        "/auth/oidc/a%00b/start",
+        "/auth/oidc/test/callback?state=a%00b&code=c",
+    ] {
+        let before = digest(app).await;
+        let res = reqwest::Client::new()
+            .get(app.url(path))
+            .header(header::COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 400, "{path}");
+        assert_eq!(digest(app).await, before, "{path} wrote");
+        sent += 1;
+    }
+    println!("control characters: {sent} poisoned requests refused");
 }
