@@ -192,6 +192,19 @@ pub fn is_unique_violation(err: &sqlx::Error, table: &str, column: &str) -> bool
     db_err.constraint() == Some(pg_name.as_str()) || db_err.message().contains(&sqlite_name)
 }
 
+/// Whether `err` is a duplicate primary key of `table`, on either backend: PostgreSQL names
+/// the constraint `{table}_pkey`, SQLite says `UNIQUE constraint failed: {table}.…`.
+pub fn is_primary_key_violation(err: &sqlx::Error, table: &str) -> bool {
+    let sqlx::Error::Database(db_err) = err else {
+        return false;
+    };
+    db_err.is_unique_violation()
+        && (db_err.constraint() == Some(format!("{table}_pkey").as_str())
+            || db_err
+                .message()
+                .contains(&format!("UNIQUE constraint failed: {table}.")))
+}
+
 /// `query` with the LIKE pattern characters escaped (for `LIKE ... ESCAPE '\'`).
 pub fn like_escape(query: &str) -> String {
     query

@@ -4,7 +4,7 @@
 use super::PlatformRole;
 use crate::{
     audit::{self, Actor, Event},
-    db::{Db, is_unique_violation, new_id, now_ms},
+    db::{Db, is_primary_key_violation, is_unique_violation, new_id, now_ms},
     error::AppError,
     i18n::Lang,
 };
@@ -153,7 +153,7 @@ pub async fn link_identity(
     match inserted {
         Ok(_) => {}
         // A parallel callback linked the same identity a moment ago.
-        Err(e) if is_unique_violation(&e, "user_identities", "pkey") => return Ok(()),
+        Err(e) if is_primary_key_violation(&e, "user_identities") => return Ok(()),
         Err(e) => return Err(e.into()),
     }
     audit::record(&mut *tx, Event::new("auth.oidc_link", actor).target(issuer)).await?;

@@ -97,7 +97,9 @@ pub async fn change_role(
     let mut tx = begin_locked(db, &access.org_id).await?;
     let from = current_role(&mut tx, &access.org_id, user_id).await?;
     let own = user_id == access.user.user_id;
-    if !access.role.can_change_role(from, role, own) {
+    // The actor's role as it stands under the lock, not as it was read before it.
+    let acting = current_role(&mut tx, &access.org_id, &access.user.user_id).await?;
+    if !acting.can_change_role(from, role, own) {
         return Err(AppError::RoleNotAllowed);
     }
     if from == role {
@@ -135,7 +137,8 @@ pub async fn remove(
     let mut tx = begin_locked(db, &access.org_id).await?;
     let role = current_role(&mut tx, &access.org_id, user_id).await?;
     let own = user_id == access.user.user_id;
-    if !own && !access.role.can_manage(role) {
+    let acting = current_role(&mut tx, &access.org_id, &access.user.user_id).await?;
+    if !own && !acting.can_manage(role) {
         return Err(AppError::RoleNotAllowed);
     }
     if role == Role::Owner && owner_count(&mut tx, &access.org_id).await? <= 1 {

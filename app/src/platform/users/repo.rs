@@ -80,6 +80,7 @@ pub async fn set_status(
     suspended: bool,
 ) -> Result<(), AppError> {
     let mut tx = db.pool().begin().await?;
+    serialize_platform_changes(db, &mut tx).await?;
     let status = if suspended { "suspended" } else { "active" };
     let changed = sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
@@ -90,6 +91,18 @@ pub async fn set_status(
         .rows_affected();
     if changed == 0 {
         return Err(AppError::NotFound);
+    }
+    // Checked under the lock: two admins suspending each other at once are decided one
+    // after the other, and the second finds itself suspended.
+    let acting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users
+         WHERE id = $1 AND status = 'active' AND platform_role = 'platform_admin'",
+    )
+    .bind(&admin.user.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if acting == 0 {
+        return Err(AppError::AccountSuspended);
     }
     if suspended {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
@@ -115,13 +128,7 @@ pub async fn set_role(
     role: Option<PlatformRole>,
 ) -> Result<(), AppError> {
     let mut tx = db.pool().begin().await?;
-    if db.backend() == Backend::Postgres {
-        // Serializes concurrent role changes, so two admins demoting each other cannot both
-        // pass the count below. (SQLite already holds its write lock after the first write.)
-        sqlx::query("SELECT pg_advisory_xact_lock(7243001)")
-            .execute(&mut *tx)
-            .await?;
-    }
+    serialize_platform_changes(db, &mut tx).await?;
     let changed = sqlx::query("UPDATE users SET platform_role = $1, updated_at = $2 WHERE id = $3")
         .bind(role.map(PlatformRole::as_str))
         .bind(now_ms())
@@ -149,5 +156,21 @@ pub async fn set_role(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Serializes changes to platform roles and account status, so two admins acting on each
+/// other cannot both pass the checks that keep an active admin. On PostgreSQL a
+/// transaction-scoped advisory lock; SQLite holds its write lock after the first write,
+/// which each of these transactions makes before its checks.
+async fn serialize_platform_changes(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+) -> Result<(), AppError> {
+    if db.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7243001)")
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
