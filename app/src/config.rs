@@ -185,6 +185,8 @@ pub struct RateLimits {
     /// Failed sign-ins per client address within the window.
     pub sign_in_failures_per_address: u32,
     pub sign_in_window_minutes: u64,
+    /// Invitation emails (new and resent) one organization may send per hour.
+    pub invitations_per_hour: u32,
 }
 
 /// The defaults, as a serializable value figment can merge under file and env.
@@ -289,6 +291,7 @@ fn defaults() -> Defaults {
             sign_in_failures_per_account: 5,
             sign_in_failures_per_address: 20,
             sign_in_window_minutes: 15,
+            invitations_per_hour: 20,
         },
         public_mail_domains: DEFAULT_PUBLIC_MAIL_DOMAINS.to_vec(),
         smtp: SmtpDefaults {

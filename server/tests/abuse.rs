@@ -11,6 +11,68 @@ use serde_json::Value;
 
 both_backends! {
     parallel_wrong_passwords_are_limited_before_hashing,
+    invitations_are_limited_per_organization with [
+        "smtp" => {"host": "127.0.0.1", "port": 1, "tls": "none", "timeout_seconds": 2},
+        "rate_limits" => {"invitations_per_hour": 3},
+    ],
+    an_admin_cannot_take_over_a_pending_owner_invitation with [
+        "smtp" => {"host": "127.0.0.1", "port": 1, "tls": "none", "timeout_seconds": 2},
+    ],
+}
+
+async fn invite(app: &TestApp, cookie: Option<&str>, email: &str, role: &str) -> reqwest::Response {
+    let form = [
+        ("org", "acme"),
+        ("email", email),
+        ("role", role),
+        ("language", "en"),
+    ];
+    match cookie {
+        Some(c) => {
+            app.call_with_cookie("orgs/invitations/create", &form, c)
+                .await
+        }
+        None => app.call("orgs/invitations/create", &form).await,
+    }
+}
+
+async fn invitations_are_limited_per_organization(app: &TestApp) {
+    app.register_company("Acme", "owner@acme.example").await;
+    for i in 0..3 {
+        let res = invite(app, None, &format!("p{i}@example.org"), "member").await;
+        assert_eq!(res.status(), StatusCode::OK, "invitation {i}");
+    }
+    let before = app.count("invitations").await;
+    let res = invite(app, None, "p9@example.org", "member").await;
+    common::expect_error(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_eq!(app.count("invitations").await, before);
+}
+
+async fn an_admin_cannot_take_over_a_pending_owner_invitation(app: &TestApp) {
+    app.register_company("Acme", "owner@acme.example").await;
+    let (_, admin) = app.add_member("acme", "Ada", "admin").await;
+    let res = invite(app, None, "heir@example.org", "owner").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token_before: String =
+        sqlx::query_scalar("SELECT token_hash FROM invitations WHERE email = 'heir@example.org'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    // Re-inviting the address as a member would replace the owner invitation's link.
+    let res = invite(app, Some(&admin), "heir@example.org", "member").await;
+    common::expect_error(res, StatusCode::FORBIDDEN, "role_not_allowed").await;
+    let (role, token): (String, String) = sqlx::query_as(
+        "SELECT role, token_hash FROM invitations WHERE email = 'heir@example.org' AND status = 'pending'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((role.as_str(), token), ("owner", token_before));
+    // The admin still renews invitations they may grant.
+    let res = invite(app, Some(&admin), "helper@example.org", "member").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = invite(app, Some(&admin), "helper@example.org", "viewer").await;
+    assert_eq!(res.status(), StatusCode::OK);
 }
 
 async fn parallel_wrong_passwords_are_limited_before_hashing(app: &TestApp) {

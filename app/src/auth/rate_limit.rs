@@ -11,6 +11,8 @@ pub const REGISTER: &str = "register";
 pub const SIGN_IN_ACCOUNT: &str = "sign_in_failure_account";
 /// Failed sign-ins per client address.
 pub const SIGN_IN_ADDRESS: &str = "sign_in_failure_address";
+/// Invitation emails per organization.
+pub const INVITE: &str = "invite";
 
 /// Counts an attempt and says whether it is within `limit` per `window_ms`. The attempt is
 /// recorded first and counted with the others, so concurrent callers in several processes

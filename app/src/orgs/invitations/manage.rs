@@ -109,6 +109,20 @@ async fn deliver(
         mail::{self, InvitationMail},
         orgs::dashboard::role_name,
     };
+    let per_hour = caller.state.config.rate_limits.invitations_per_hour;
+    let admitted = crate::auth::rate_limit::admit(
+        caller.db(),
+        crate::auth::rate_limit::INVITE,
+        &access.org_id,
+        per_hour,
+        3_600_000,
+    )
+    .await?;
+    if !admitted {
+        return Err(AppError::RateLimited {
+            retry_after_secs: 3600,
+        });
+    }
     let expiry_days = caller.state.config.invitations.expiry_days;
     let issued =
         super::repo::issue(caller.db(), access, email, role, language, expiry_days).await?;

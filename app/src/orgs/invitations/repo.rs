@@ -102,23 +102,39 @@ pub async fn issue(
     let now = now_ms();
     let expires_at = now.saturating_add(i64::from(expiry_days) * DAY_MS);
     let mut tx = db.pool().begin().await?;
-    // Writes first, so SQLite takes the write lock before the reads below.
-    let replaced: Option<String> = sqlx::query_scalar(
+    // Writes first, so SQLite takes the write lock before the reads below. A pending
+    // invitation is renewed only when its role is one the caller may grant: an admin cannot
+    // turn someone's pending owner invitation into their own.
+    let manageable: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| access.role.can_manage(*r))
+        .collect();
+    let placeholders: Vec<String> = (0..manageable.len())
+        .map(|i| format!("${}", i + 9))
+        .collect();
+    let sql = format!(
         "UPDATE invitations SET token_hash = $1, role = $2, language = $3, invited_by = $4,
                 created_at = $5, expires_at = $6, email_status = 'sending', email_error = NULL
-         WHERE organization_id = $7 AND email = $8 AND status = 'pending'
+         WHERE organization_id = $7 AND email = $8 AND status = 'pending' AND role IN ({})
          RETURNING id",
-    )
-    .bind(hash_token(&token))
-    .bind(role.as_str())
-    .bind(language.code())
-    .bind(&access.user.user_id)
-    .bind(now)
-    .bind(expires_at)
-    .bind(&access.org_id)
-    .bind(email)
-    .fetch_optional(&mut *tx)
-    .await?;
+        placeholders.join(", ")
+    );
+    let mut update = sqlx::query_scalar(&sql)
+        .bind(hash_token(&token))
+        .bind(role.as_str())
+        .bind(language.code())
+        .bind(&access.user.user_id)
+        .bind(now)
+        .bind(expires_at)
+        .bind(&access.org_id)
+        .bind(email);
+    for role in &manageable {
+        update = update.bind(role.as_str());
+    }
+    let replaced: Option<String> = update.fetch_optional(&mut *tx).await?;
+    if replaced.is_none() && any_pending(&mut tx, &access.org_id, email).await? {
+        return Err(AppError::RoleNotAllowed);
+    }
     let member = sqlx::query(
         "SELECT 1 AS one FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organization_id = $1 AND u.email = $2",
@@ -442,4 +458,22 @@ pub async fn accept_new(
         user_id,
         slug: invitation.slug,
     })
+}
+
+/// Whether `email` has a pending invitation to the organization (inside the issuing
+/// transaction, after its write).
+async fn any_pending(
+    tx: &mut Transaction<'static, Any>,
+    org_id: &str,
+    email: &str,
+) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations
+         WHERE organization_id = $1 AND email = $2 AND status = 'pending'",
+    )
+    .bind(org_id)
+    .bind(email)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
 }
