@@ -120,27 +120,27 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("orgs/:slug/members")
-                        view={Lazy::<routes::MembersRoute>::new()}
+                        view=Lazy::<routes::MembersRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/users")
-                        view={Lazy::<routes::PlatformUsersRoute>::new()}
+                        view=Lazy::<routes::PlatformUsersRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("orgs/:slug/audit")
-                        view={Lazy::<routes::AuditLogRoute>::new()}
+                        view=Lazy::<routes::AuditLogRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/requests")
-                        view={Lazy::<routes::RequestQueueRoute>::new()}
+                        view=Lazy::<routes::RequestQueueRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/requests/:id")
-                        view={Lazy::<routes::RequestDetailRoute>::new()}
+                        view=Lazy::<routes::RequestDetailRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -150,22 +150,22 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("orgs/:slug/new-instance")
-                        view={Lazy::<routes::WizardRoute>::new()}
+                        view=Lazy::<routes::WizardRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/audit")
-                        view={Lazy::<routes::AuditLogRoute>::new()}
+                        view=Lazy::<routes::AuditLogRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("invite/:token")
-                        view={Lazy::<routes::InviteRoute>::new()}
+                        view=Lazy::<routes::InviteRoute>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("orgs/:slug/settings")
-                        view={Lazy::<routes::OrgSettingsRoute>::new()}
+                        view=Lazy::<routes::OrgSettingsRoute>::new()
                         ssr=SsrMode::Async
                     />
                 </Routes>

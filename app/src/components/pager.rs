@@ -29,9 +29,7 @@ pub fn Pager(current: u32, pages: u32, href: impl Fn(u32) -> String) -> impl Int
                         </a>
                     }
                 })}
-            <span class="text-slate-600">
-                {move || (t.get().page_of)(current, pages)}
-            </span>
+            <span class="text-slate-600">{move || (t.get().page_of)(current, pages)}</span>
             {next
                 .map(|href| {
                     view! {

@@ -23,9 +23,7 @@ pub fn DashboardPage() -> impl IntoView {
     };
     view! {
         <h1 class="text-3xl font-bold tracking-tight" data-test="dashboard-title">
-            <Transition fallback=|| ()>
-                {move || (t.get().dashboard_welcome)(&name())}
-            </Transition>
+            <Transition fallback=|| ()>{move || (t.get().dashboard_welcome)(&name())}</Transition>
         </h1>
         <h2 class="mt-8 text-lg font-semibold">{move || t.get().dashboard_orgs}</h2>
         <Loaded resource=orgs let:list>

@@ -97,9 +97,7 @@ fn InviteView(preview: InvitationPreview, token: String) -> impl IntoView {
         }
     });
     view! {
-        <h1 class="text-2xl font-bold tracking-tight">
-            {move || (t.get().accept_title)(&org)}
-        </h1>
+        <h1 class="text-2xl font-bold tracking-tight">{move || (t.get().accept_title)(&org)}</h1>
         <p class="mt-1 mb-6 text-slate-600" data-test="invite-lead">
             {lead}
         </p>
@@ -131,9 +129,7 @@ fn CreateAccountForm(token: String, email: String) -> impl IntoView {
     let error = action_error(action);
     let pending = action.pending().into();
     view! {
-        <p class="mb-4 text-sm text-slate-700">
-            {move || (t.get().accept_new_lead)(&email)}
-        </p>
+        <p class="mb-4 text-sm text-slate-700">{move || (t.get().accept_new_lead)(&email)}</p>
         <ActionForm action attr:class="space-y-4" attr:data-test="accept-new-form">
             <FormError error />
             <input type="hidden" name="token" value=token />

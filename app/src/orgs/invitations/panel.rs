@@ -68,13 +68,7 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                         .into_iter()
                         .map(|inv| {
                             view! {
-                                <InvitationRow
-                                    inv
-                                    now=data.now
-                                    slug=slug.clone()
-                                    resend
-                                    revoke
-                                />
+                                <InvitationRow inv now=data.now slug=slug.clone() resend revoke />
                             }
                         })
                         .collect_view();
@@ -122,10 +116,7 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                                         .collect_view()}
                                 </select>
                             </div>
-                            <LanguageSelect
-                                id="invite-language"
-                                label=|t| t.invite_language
-                            />
+                            <LanguageSelect id="invite-language" label=|t| t.invite_language />
                             <Button attr:data-test="invite-submit">
                                 {move || t.get().invite_submit}
                             </Button>

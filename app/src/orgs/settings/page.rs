@@ -33,15 +33,9 @@ pub fn OrgSettingsPage() -> impl IntoView {
             } else {
                 let name = page.display_name.clone();
                 view! {
-                    <p class="mt-1 text-slate-600">
-                        {move || (t.get().settings_lead)(&name)}
-                    </p>
+                    <p class="mt-1 text-slate-600">{move || (t.get().settings_lead)(&name)}</p>
                     <div class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-                        <ActionForm
-                            action
-                            attr:class="space-y-5"
-                            attr:data-test="settings-form"
-                        >
+                        <ActionForm action attr:class="space-y-5" attr:data-test="settings-form">
                             <FormError error />
                             {move || {
                                 saved()
