@@ -40,7 +40,7 @@ use i18n::I18n;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, SsrMode,
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -120,27 +120,27 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("orgs/:slug/members")
-                        view=Lazy::<routes::MembersRoute>::new()
+                        view=routes::MembersRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/users")
-                        view=Lazy::<routes::PlatformUsersRoute>::new()
+                        view=routes::PlatformUsersRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("orgs/:slug/audit")
-                        view=Lazy::<routes::AuditLogRoute>::new()
+                        view=routes::AuditLogRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/requests")
-                        view=Lazy::<routes::RequestQueueRoute>::new()
+                        view=routes::RequestQueueRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/requests/:id")
-                        view=Lazy::<routes::RequestDetailRoute>::new()
+                        view=routes::RequestDetailRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -150,22 +150,22 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("orgs/:slug/new-instance")
-                        view=Lazy::<routes::WizardRoute>::new()
+                        view=routes::WizardRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("platform/audit")
-                        view=Lazy::<routes::AuditLogRoute>::new()
+                        view=routes::AuditLogRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("invite/:token")
-                        view=Lazy::<routes::InviteRoute>::new()
+                        view=routes::InviteRoute::lazy()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("orgs/:slug/settings")
-                        view=Lazy::<routes::OrgSettingsRoute>::new()
+                        view=routes::OrgSettingsRoute::lazy()
                         ssr=SsrMode::Async
                     />
                 </Routes>

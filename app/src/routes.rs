@@ -7,7 +7,7 @@
 //! chunk has arrived.
 
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::{Lazy, LazyRoute, lazy_route};
 
 /// Declares `pub struct $route;`, a lazy route that renders `$page`.
 macro_rules! lazy_page {
@@ -15,6 +15,13 @@ macro_rules! lazy_page {
         $(
             $(#[$meta])*
             pub struct $route;
+
+            impl $route {
+                /// The route's view, for `<Route view=...>`.
+                pub fn lazy() -> Lazy<$route> {
+                    Lazy::new()
+                }
+            }
 
             #[lazy_route]
             impl LazyRoute for $route {
