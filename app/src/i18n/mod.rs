@@ -430,8 +430,9 @@ mod tests {
         assert_eq!(Lang::from_accept_language("garbage;;;", &all), None);
     }
 
-    /// `text` contains every one of `args`, each exactly once.
-    fn has_each_once(text: &str, args: &[&str]) -> bool {
+    /// `text` contains every one of `args`, each exactly once (also for the server table's
+    /// tests).
+    pub(super) fn has_each_once(text: &str, args: &[&str]) -> bool {
         args.iter().all(|a| text.matches(a).count() == 1)
     }
 

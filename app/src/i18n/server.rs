@@ -39,12 +39,8 @@ pub fn server_texts(lang: Lang) -> &'static ServerTexts {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::has_each_once;
     use super::*;
-
-    /// `text` contains every one of `args`, each exactly once.
-    fn has_each_once(text: &str, args: &[&str]) -> bool {
-        args.iter().all(|a| text.matches(a).count() == 1)
-    }
 
     #[test]
     fn every_language_fills_its_placeholders() {
