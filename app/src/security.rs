@@ -90,8 +90,59 @@ fn has_control_characters(text: &[u8]) -> bool {
     false
 }
 
+/// The error for a form body holding control characters: each field that holds one,
+/// named with the localized "invalid characters" problem, as the form's own validation
+/// would report it; `bad_request` when a field name itself is the culprit.
+fn poisoned_fields(body: &[u8]) -> crate::error::AppError {
+    use crate::error::{AppError, FieldError, Problem};
+    let mut fields = Vec::new();
+    for pair in body.split(|&b| b == b'&') {
+        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &[][..]),
+        };
+        if has_control_characters(name) {
+            return AppError::BadRequest;
+        }
+        if has_control_characters(value) {
+            let name = String::from_utf8_lossy(name).replace('+', " ");
+            fields.push(FieldError {
+                field: decode_name(&name),
+                problem: Problem::InvalidCharacters,
+            });
+        }
+    }
+    if fields.is_empty() {
+        AppError::BadRequest
+    } else {
+        AppError::Invalid { fields }
+    }
+}
+
+/// A form field name with its `%XX` escapes decoded (names are ASCII here).
+fn decode_name(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Refuses, before any handler runs, a request whose path, query or form body carries a
-/// control character: one check for every text input, answered `400 bad_request`.
+/// control character: one check for every text input. A form field is named in a `422
+/// invalid` answer (`invalid_characters`), a path or query gets `400 bad_request`.
 pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
     let uri = req.uri();
     let bad_url = has_control_characters(uri.path().as_bytes())
@@ -118,7 +169,7 @@ pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
         }
     };
     if has_control_characters(&bytes) {
-        return crate::auth::middleware::err_response(crate::error::AppError::BadRequest);
+        return crate::auth::middleware::err_response(poisoned_fields(&bytes));
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
@@ -127,6 +178,21 @@ pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn poisoned_form_fields_are_named() {
+        use crate::error::{AppError, FieldError, Problem};
+        assert_eq!(
+            poisoned_fields(b"org=acme&display%5Fname=A%00B&slug=ok"),
+            AppError::Invalid {
+                fields: vec![FieldError {
+                    field: "display_name".into(),
+                    problem: Problem::InvalidCharacters,
+                }],
+            }
+        );
+        assert_eq!(poisoned_fields(b"a%00=x"), AppError::BadRequest);
+    }
 
     #[test]
     fn control_characters_are_found_encoded_or_raw() {
