@@ -48,8 +48,6 @@ use leptos_router::{
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::initial_lang();
-    #[cfg(feature = "ssr")]
-    security::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>

@@ -26,22 +26,51 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// Sets the page's policy with this response's nonce; called while the server renders the
-/// document.
-pub fn set_page_policy() {
-    let nonce = leptos::nonce::use_nonce();
-    let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
-    if let (Some(nonce), Some(options)) = (nonce, options)
-        && let Ok(value) = HeaderValue::from_str(&page_policy(&nonce.to_string()))
-    {
-        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+/// This request's nonce, made by [`headers`] and handed to the renderer, so the page's
+/// inline scripts and its policy carry the same value without the renderer having to
+/// report it back.
+#[derive(Clone)]
+pub struct CspNonce(pub String);
+
+fn new_nonce() -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let mut bytes = [0u8; 16];
+    // No randomness means no nonce: the page's scripts are then refused, never let through.
+    if getrandom::fill(&mut bytes).is_err() {
+        return String::new();
+    }
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Gives the renderer this request's nonce (Leptos puts it on its inline scripts); the
+/// additional context of every Leptos route and of the error pages.
+pub fn provide_request_nonce() {
+    let nonce = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        leptos::prelude::provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 
 /// Adds the headers every response carries, keeping any a handler set itself.
-pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let nonce = new_nonce();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let headers = res.headers_mut();
+    if is_html
+        && !nonce.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&page_policy(&nonce))
+    {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(value);
+    }
     let fixed = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         // Invitation links carry their token in the path: never send it to another site.

@@ -87,8 +87,16 @@ pub fn router(state: AppState) -> Router {
             "/auth/oidc/{id}/callback",
             get(app::auth::oidc::flow::callback),
         )
-        .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            app::security::provide_request_nonce,
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(app::security::provide_request_nonce, shell))
         // Innermost first: these run in reverse order of `layer` calls.
         .layer(middleware::from_fn_with_state(state.clone(), ops::deadline))
         .layer(middleware::from_fn(server_fn_error_status))
