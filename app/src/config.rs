@@ -48,6 +48,10 @@ pub struct Config {
     pub notifications: NotificationConfig,
     /// How often an open dashboard's live stream looks for changes, in milliseconds.
     pub live_poll_ms: u64,
+    /// Open live streams one session may hold (more get 429).
+    pub live_streams_per_session: usize,
+    /// Open live streams one process serves (more get 429).
+    pub live_streams_max: usize,
     /// Seconds a page or server function may take to answer before it gets a 503.
     pub request_timeout_seconds: u64,
     pub ops: OpsConfig,
@@ -206,6 +210,8 @@ struct Defaults {
     invitations: InvitationConfig,
     notifications: NotificationConfig,
     live_poll_ms: u64,
+    live_streams_per_session: usize,
+    live_streams_max: usize,
     request_timeout_seconds: u64,
     ops: OpsConfig,
     oidc: Vec<String>,
@@ -308,6 +314,8 @@ fn defaults() -> Defaults {
             max_attempts: 8,
         },
         live_poll_ms: 1500,
+        live_streams_per_session: 8,
+        live_streams_max: 2000,
         request_timeout_seconds: 30,
         ops: OpsConfig {
             listen: "127.0.0.1:9300".into(),
@@ -490,6 +498,12 @@ impl Config {
         }
         if self.trusted_proxy_hops == 0 || self.trusted_proxy_hops > 10 {
             return invalid("trusted_proxy_hops", "must be between 1 and 10");
+        }
+        if self.live_streams_per_session == 0 || self.live_streams_max == 0 {
+            return invalid(
+                "live_streams_per_session",
+                "live stream caps must be at least 1",
+            );
         }
         if !(1..=600).contains(&self.request_timeout_seconds) {
             return invalid("request_timeout_seconds", "must be between 1 and 600");

@@ -42,6 +42,8 @@ struct Series {
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, &'static str, u16), Series>>,
     live_streams: AtomicI64,
+    /// Open live streams per session (by session hash), for the per-session cap.
+    streams_by_session: Mutex<std::collections::HashMap<String, usize>>,
     workers: Mutex<Vec<(&'static str, JoinHandle<()>)>>,
 }
 
@@ -62,10 +64,26 @@ impl Metrics {
         }
     }
 
-    /// Counts an open live stream until the returned guard is dropped.
-    pub fn live_stream(self: &Arc<Self>) -> LiveStreamGuard {
+    /// Counts an open live stream of `session` until the returned guard is dropped; `None`
+    /// when the session already has `per_session` streams or the process `total`.
+    pub fn live_stream(
+        self: &Arc<Self>,
+        session: &str,
+        per_session: usize,
+        total: usize,
+    ) -> Option<LiveStreamGuard> {
+        let mut sessions = self.streams_by_session.lock().ok()?;
+        let open = sessions.get(session).copied().unwrap_or(0);
+        let all = usize::try_from(self.live_streams.load(Ordering::Relaxed)).unwrap_or(0);
+        if open >= per_session || all >= total {
+            return None;
+        }
+        sessions.insert(session.to_owned(), open + 1);
         self.live_streams.fetch_add(1, Ordering::Relaxed);
-        LiveStreamGuard(self.clone())
+        Some(LiveStreamGuard {
+            metrics: self.clone(),
+            session: session.to_owned(),
+        })
     }
 
     /// Keeps a background worker's handle, so readiness can tell whether it still runs.
@@ -155,12 +173,23 @@ impl Metrics {
     }
 }
 
-/// Decrements the open-streams gauge when the stream ends.
-pub struct LiveStreamGuard(Arc<Metrics>);
+/// Counts the stream down again when it ends.
+pub struct LiveStreamGuard {
+    metrics: Arc<Metrics>,
+    session: String,
+}
 
 impl Drop for LiveStreamGuard {
     fn drop(&mut self) {
-        self.0.live_streams.fetch_sub(1, Ordering::Relaxed);
+        self.metrics.live_streams.fetch_sub(1, Ordering::Relaxed);
+        if let Ok(mut sessions) = self.metrics.streams_by_session.lock()
+            && let Some(open) = sessions.get_mut(&self.session)
+        {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                sessions.remove(&self.session);
+            }
+        }
     }
 }
 

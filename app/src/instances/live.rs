@@ -79,10 +79,27 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
         Ok(access) => access,
         Err(err) => return err_response(err),
     };
+    let Some(open) = state.metrics.live_stream(
+        &access.user.session_hash,
+        state.config.live_streams_per_session,
+        state.config.live_streams_max,
+    ) else {
+        return err_response(crate::error::AppError::RateLimited {
+            retry_after_secs: 5,
+        });
+    };
     let last = match snapshot(&state.db, &access).await {
         Ok(last) => last,
         Err(err) => return err_response(err.into()),
     };
+    let idle_ms = i64::try_from(
+        state
+            .config
+            .session
+            .idle_timeout_minutes
+            .saturating_mul(60_000),
+    )
+    .unwrap_or(i64::MAX);
     let watch = Watch {
         rx: state.live.subscribe(),
         poll: Duration::from_millis(state.config.live_poll_ms),
@@ -90,7 +107,8 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
         access,
         last,
         queue: VecDeque::from([Event::default().data(r#"{"kind":"ready"}"#)]),
-        _open: state.metrics.live_stream(),
+        idle_ms,
+        _open: open,
     };
     let stream = futures_util::stream::unfold(watch, |mut watch| async move {
         let event = watch.next().await?;
@@ -109,6 +127,9 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
 struct Watch {
     rx: Receiver<String>,
     poll: Duration,
+    /// The session's idle timeout: a stream is no activity, so it ends when the session
+    /// would expire.
+    idle_ms: i64,
     db: Db,
     /// The watcher's access as checked on connect; the ids it names are rechecked at
     /// every wake.
@@ -160,7 +181,8 @@ impl Watch {
 
     /// The session is still valid, the user active, and still a member (or staff).
     async fn allowed(&self) -> Result<bool, sqlx::Error> {
-        let Some(standing) = repo::standing(&self.db, &self.access, now_ms()).await? else {
+        let Some(standing) = repo::standing(&self.db, &self.access, now_ms(), self.idle_ms).await?
+        else {
             return Ok(false);
         };
         Ok(

@@ -131,18 +131,20 @@ pub async fn standing(
     db: &Db,
     access: &OrgAccess,
     now: i64,
+    idle_ms: i64,
 ) -> Result<Option<Standing>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.status, u.platform_role,
                 (SELECT COUNT(*) FROM memberships m
                  WHERE m.organization_id = $1 AND m.user_id = u.id) AS member
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = $2 AND s.expires_at > $3 AND u.id = $4",
+         WHERE s.id_hash = $2 AND s.expires_at > $3 AND u.id = $4 AND s.last_seen_at > $5",
     )
     .bind(&access.org_id)
     .bind(&access.user.session_hash)
     .bind(now)
     .bind(&access.user.user_id)
+    .bind(now.saturating_sub(idle_ms))
     .fetch_optional(db.pool())
     .await
 }

@@ -1,0 +1,78 @@
+//! Live streams cost bounded resources, on both databases: a session holds at most
+//! `live_streams_per_session` open streams, and a stream ends when its session passes the
+//! idle timeout (a stream is not activity).
+// Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestApp, expect_error};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+both_backends! {
+    a_session_holds_a_bounded_number_of_streams with ["live_streams_per_session" => 3],
+    a_stream_ends_at_the_sessions_idle_expiry with ["live_poll_ms" => 100],
+}
+
+async fn open(app: &TestApp) -> reqwest::Response {
+    app.client
+        .get(app.url("/events?org=acme"))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_session_holds_a_bounded_number_of_streams(app: &TestApp) {
+    app.register_company("Acme", "owner@acme.example").await;
+    let mut streams = Vec::new();
+    for i in 0..3 {
+        let res = open(app).await;
+        assert_eq!(res.status(), StatusCode::OK, "stream {i}");
+        streams.push(res);
+    }
+    expect_error(open(app).await, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Another session of the same person has its own allowance.
+    let other = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = other
+        .post(app.url("/fn/auth/sign_in"))
+        .header("accept", "application/json")
+        .form(&[("email", "owner@acme.example"), ("password", common::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let res = other.get(app.url("/events?org=acme")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    drop(streams);
+}
+
+async fn a_stream_ends_at_the_sessions_idle_expiry(app: &TestApp) {
+    app.register_company("Acme", "owner@acme.example").await;
+    let mut stream = open(app).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    // The first event ("ready") arrives; the stream stays open.
+    let first = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+        .await
+        .expect("the ready event within 5 s")
+        .unwrap();
+    assert!(first.is_some());
+    // The session was last seen longer ago than the idle timeout.
+    sqlx::query("UPDATE sessions SET last_seen_at = 0")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match stream.chunk().await {
+                Ok(Some(_)) => continue,
+                _ => break,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream outlived the session's idle timeout");
+}
