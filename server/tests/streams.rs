@@ -31,7 +31,12 @@ async fn a_session_holds_a_bounded_number_of_streams(app: &TestApp) {
         assert_eq!(res.status(), StatusCode::OK, "stream {i}");
         streams.push(res);
     }
-    expect_error(open(app).await, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    expect_error(
+        open(app).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    )
+    .await;
     // Another session of the same person has its own allowance.
     let other = reqwest::Client::builder()
         .cookie_store(true)
@@ -40,7 +45,10 @@ async fn a_session_holds_a_bounded_number_of_streams(app: &TestApp) {
     let res = other
         .post(app.url("/fn/auth/sign_in"))
         .header("accept", "application/json")
-        .form(&[("email", "owner@acme.example"), ("password", common::PASSWORD)])
+        .form(&[
+            ("email", "owner@acme.example"),
+            ("password", common::PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -66,13 +74,11 @@ async fn a_stream_ends_at_the_sessions_idle_expiry(app: &TestApp) {
         .await
         .unwrap();
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match stream.chunk().await {
-                Ok(Some(_)) => continue,
-                _ => break,
-            }
-        }
+        while let Ok(Some(_)) = stream.chunk().await {}
     })
     .await;
-    assert!(ended.is_ok(), "the stream outlived the session's idle timeout");
+    assert!(
+        ended.is_ok(),
+        "the stream outlived the session's idle timeout"
+    );
 }
