@@ -268,11 +268,7 @@ pub async fn cache_control(State(state): State<AppState>, req: Request, next: Ne
     if res.headers().contains_key(http::header::CACHE_CONTROL) {
         return res;
     }
-    let is_html = res
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let is_html = crate::security::is_html(&res);
     let value = match (bundle, state.leptos_options.hash_files) {
         (true, true) if res.status().is_success() => "public, max-age=31536000, immutable",
         (true, _) => "no-cache",

@@ -52,16 +52,20 @@ pub fn provide_request_nonce() {
     }
 }
 
+/// Whether `res` is a page (HTML).
+pub fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// Adds the headers every response carries, keeping any a handler set itself.
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let is_html = is_html(&res);
     let headers = res.headers_mut();
     if is_html
         && !nonce.is_empty()
@@ -98,25 +102,31 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
 /// DEL. No field of this application takes them, and PostgreSQL refuses NUL in text.
 fn has_control_characters(text: &[u8]) -> bool {
     let forbidden = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f;
-    let hex = |b: u8| char::from(b).to_digit(16);
+    percent_decode(text).into_iter().any(forbidden)
+}
+
+/// `text` with its `%XX` escapes decoded; a `%` not followed by two hex digits stays.
+fn percent_decode(text: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let mut out = Vec::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
-        let byte = match text[i] {
-            b'%' if i + 2 < text.len() => match (hex(text[i + 1]), hex(text[i + 2])) {
-                (Some(h), Some(l)) => {
-                    i += 2;
-                    u8::try_from(h * 16 + l).unwrap_or(0)
-                }
-                _ => b'%',
-            },
-            b => b,
-        };
-        if forbidden(byte) {
-            return true;
+        if text[i] == b'%'
+            && i + 2 < text.len()
+            && let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+        } else {
+            out.push(text[i]);
+            i += 1;
         }
-        i += 1;
     }
-    false
+    out
 }
 
 /// The error for a form body holding control characters: each field that holds one,
@@ -136,7 +146,7 @@ fn poisoned_fields(body: &[u8]) -> crate::error::AppError {
         if has_control_characters(value) {
             let name = String::from_utf8_lossy(name).replace('+', " ");
             fields.push(FieldError {
-                field: decode_name(&name),
+                field: String::from_utf8_lossy(&percent_decode(name.as_bytes())).into_owned(),
                 problem: Problem::InvalidCharacters,
             });
         }
@@ -146,27 +156,6 @@ fn poisoned_fields(body: &[u8]) -> crate::error::AppError {
     } else {
         AppError::Invalid { fields }
     }
-}
-
-/// A form field name with its `%XX` escapes decoded (names are ASCII here).
-fn decode_name(name: &str) -> String {
-    let bytes = name.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Refuses, before any handler runs, a request whose path, query or form body carries a
