@@ -45,6 +45,7 @@ pub struct Config {
     pub public_mail_domains: Vec<String>,
     pub smtp: SmtpConfig,
     pub invitations: InvitationConfig,
+    pub email_verification: EmailVerificationConfig,
     pub notifications: NotificationConfig,
     /// How often an open dashboard's live stream looks for changes, in milliseconds.
     pub live_poll_ms: u64,
@@ -69,7 +70,7 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
-    /// Relay host; empty turns email off (invitations still work, delivery shows as failed).
+    /// Relay host; empty means no relay: mail goes to `sink_dir` instead.
     pub host: String,
     pub port: u16,
     pub tls: SmtpTls,
@@ -78,6 +79,9 @@ pub struct SmtpConfig {
     /// `Name <address>` or a bare address.
     pub from: String,
     pub timeout_seconds: u64,
+    /// Without a relay, each email is written here as one `.eml` file (the local default,
+    /// so a newcomer can open a confirmation link). Empty turns the sink off too.
+    pub sink_dir: PathBuf,
 }
 
 /// How the SMTP connection is secured.
@@ -125,6 +129,9 @@ pub struct NotificationConfig {
     pub retry_base_seconds: u64,
     /// Attempts before an email is marked failed.
     pub max_attempts: u32,
+    /// How long a worker holds an email it took before another process may take it over;
+    /// at least three times the SMTP timeout, whatever is set.
+    pub claim_seconds: u64,
 }
 
 /// One OpenID Connect issuer.
@@ -165,6 +172,16 @@ impl OidcIssuerConfig {
         }
         Ok(None)
     }
+}
+
+/// Proving an account's email address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailVerificationConfig {
+    /// Hours a confirmation link stays valid.
+    pub link_hours: u32,
+    /// Confirmation emails one account may ask for per hour.
+    pub resends_per_hour: u32,
 }
 
 /// Server-side session lifetime and cookie.
@@ -208,6 +225,7 @@ struct Defaults {
     public_mail_domains: Vec<&'static str>,
     smtp: SmtpDefaults,
     invitations: InvitationConfig,
+    email_verification: EmailVerificationConfig,
     notifications: NotificationConfig,
     live_poll_ms: u64,
     live_streams_per_session: usize,
@@ -230,6 +248,7 @@ struct SmtpDefaults {
     tls: SmtpTls,
     from: &'static str,
     timeout_seconds: u64,
+    sink_dir: &'static str,
 }
 
 /// Public mail providers shipped as the default list; `*` matches any top-level domain.
@@ -306,12 +325,18 @@ fn defaults() -> Defaults {
             tls: SmtpTls::Starttls,
             from: "Tenantry <noreply@localhost>",
             timeout_seconds: 10,
+            sink_dir: "data/mail",
         },
         invitations: InvitationConfig { expiry_days: 7 },
+        email_verification: EmailVerificationConfig {
+            link_hours: 24,
+            resends_per_hour: 3,
+        },
         notifications: NotificationConfig {
             poll_seconds: 5,
             retry_base_seconds: 30,
             max_attempts: 8,
+            claim_seconds: 300,
         },
         live_poll_ms: 1500,
         live_streams_per_session: 8,
@@ -483,6 +508,18 @@ impl Config {
         }
         if !(1..=90).contains(&self.invitations.expiry_days) {
             return invalid("invitations.expiry_days", "must be between 1 and 90");
+        }
+        if !(1..=720).contains(&self.email_verification.link_hours) {
+            return invalid("email_verification.link_hours", "must be between 1 and 720");
+        }
+        if self.email_verification.resends_per_hour == 0 {
+            return invalid(
+                "email_verification.resends_per_hour",
+                "must be greater than 0",
+            );
+        }
+        if self.notifications.claim_seconds == 0 {
+            return invalid("notifications.claim_seconds", "must be greater than 0");
         }
         if self.notifications.poll_seconds == 0 || self.notifications.poll_seconds > 3600 {
             return invalid("notifications.poll_seconds", "must be between 1 and 3600");

@@ -48,6 +48,9 @@ pub enum OidcFailure {
     EmailUnverified,
     /// The provider could not be reached.
     Unavailable,
+    /// An account with the email exists but may not be linked automatically (it has a
+    /// platform role).
+    LinkRefused,
 }
 
 /// Every error a server function or API route can answer with.
@@ -60,6 +63,10 @@ pub enum AppError {
     Forbidden,
     #[error("account suspended")]
     AccountSuspended,
+    #[error("email address not confirmed")]
+    EmailUnverified,
+    #[error("confirmation link not valid")]
+    VerificationInvalid,
     #[error("not found")]
     NotFound,
     #[error("email or password is wrong")]
@@ -117,7 +124,10 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
-            Self::Forbidden | Self::AccountSuspended | Self::CrossSite => S::FORBIDDEN,
+            Self::Forbidden | Self::AccountSuspended | Self::EmailUnverified | Self::CrossSite => {
+                S::FORBIDDEN
+            }
+            Self::VerificationInvalid => S::GONE,
             Self::NotFound => S::NOT_FOUND,
             Self::EmailTaken
             | Self::SlugTaken
@@ -178,6 +188,8 @@ impl AppError {
             Self::Unauthenticated => t.err_unauthenticated.to_owned(),
             Self::Forbidden => t.err_forbidden.to_owned(),
             Self::AccountSuspended => t.err_suspended.to_owned(),
+            Self::EmailUnverified => t.err_email_unverified.to_owned(),
+            Self::VerificationInvalid => t.err_verification_invalid.to_owned(),
             Self::NotFound => t.err_not_found.to_owned(),
             Self::InvalidCredentials => t.err_invalid_credentials.to_owned(),
             Self::EmailTaken => t.err_email_taken.to_owned(),
@@ -202,6 +214,7 @@ impl AppError {
                 OidcFailure::Token => t.err_oidc_token.to_owned(),
                 OidcFailure::EmailUnverified => t.err_oidc_email_unverified.to_owned(),
                 OidcFailure::Unavailable => t.err_oidc_unavailable.to_owned(),
+                OidcFailure::LinkRefused => t.err_oidc_link_refused.to_owned(),
             },
             Self::BadRequest => t.err_bad_request.to_owned(),
             Self::PayloadTooLarge => t.err_payload_too_large.to_owned(),

@@ -112,6 +112,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("signin") view=auth::pages::SignInPage ssr=SsrMode::Async />
                     <Route
+                        path=path!("confirm-email")
+                        view=routes::ConfirmEmailRoute::lazy()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("dashboard")
                         view=orgs::dashboard::DashboardPage
                         ssr=SsrMode::Async

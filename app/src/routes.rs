@@ -52,6 +52,8 @@ lazy_page! {
     OrgSettingsRoute => crate::orgs::settings::page::OrgSettingsPage;
     /// An invitation link.
     InviteRoute => crate::orgs::invitations::page::InvitePage;
+    /// "Confirm your email address".
+    ConfirmEmailRoute => crate::auth::ConfirmEmailPage;
     /// Members and invitations of an organization.
     MembersRoute => crate::orgs::members::page::MembersPage;
 }

@@ -1,15 +1,27 @@
-import { PASSWORD, expect, hydrated, register, signIn, test, uniqueEmail } from './helpers';
+import { PASSWORD, confirmationLink, expect, hydrated, register, signIn, test, uniqueEmail } from './helpers';
 
 test.describe('hydrated', () => {
-  test('register a company, see the dashboard, sign out and sign in again', async ({ page, allowConsole }, testInfo) => {
+  test('register a company, confirm the address from the email, see the dashboard, sign out and in again', async ({ page, allowConsole }, testInfo) => {
     allowConsole(/^$/);
     const email = uniqueEmail('owner');
     const company = `Acme ${Date.now()}`;
     await page.goto('/register');
     await hydrated(page);
-    await register(page, { kind: 'company', company, given: 'Jo', family: 'Tester', email });
+    await register(page, { kind: 'company', company, given: 'Jo', family: 'Tester', email, confirm: false });
 
+    // Signed in, but only to the page that asks to open the link.
+    await expect(page).toHaveURL(/\/confirm-email$/);
+    await expect(page.locator('[data-test="sent-to"]')).toContainText(email);
+    await page.goto('/dashboard');
+    await expect(page).toHaveURL(/\/confirm-email$/);
+    const link = await confirmationLink(email);
+    await page.goto(link);
     await expect(page).toHaveURL(/\/dashboard$/);
+    // The link works once.
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/confirm-email\?link=invalid$/);
+    await expect(page.locator('[data-test="confirmed"]')).toBeVisible();
+    await page.goto('/dashboard');
     await expect(page.getByRole('heading', { name: 'Welcome, Jo Tester' })).toBeVisible();
     const row = page.locator('[data-test="org-row"]');
     await expect(row).toHaveCount(1);
@@ -67,7 +79,7 @@ test.describe('hydrated', () => {
     await expect(page.getByRole('heading', { name: 'Konto erstellen' })).toBeVisible();
     await register(
       page,
-      { kind: 'company', company: 'Second Co', given: 'Ben', family: 'Zweiter', email: `ben@${domain}` },
+      { kind: 'company', company: 'Second Co', given: 'Ben', family: 'Zweiter', email: `ben@${domain}`, confirm: false },
       { company: 'Firmenname', given: 'Vorname', family: 'Nachname', email: 'E-Mail', password: 'Passwort', submit: 'Konto erstellen' },
     );
     const alert = page.locator('[data-test="form-error"]');

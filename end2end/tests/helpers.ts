@@ -41,10 +41,13 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Fills and submits the registration form. */
+/**
+ * Fills and submits the registration form, then (unless `confirm: false`) opens the
+ * confirmation link from the email, as the person would, landing on the dashboard.
+ */
 export async function register(
   page: Page,
-  opts: { kind: 'company' | 'personal'; company?: string; given: string; family: string; email: string },
+  opts: { kind: 'company' | 'personal'; company?: string; given: string; family: string; email: string; confirm?: boolean },
   labels = { company: 'Company name', given: 'Given name', family: 'Family name', email: 'Email', password: 'Password', submit: 'Create account' },
 ): Promise<void> {
   if (opts.kind === 'personal') {
@@ -58,6 +61,19 @@ export async function register(
   await page.getByLabel(labels.email).fill(opts.email);
   await page.getByLabel(labels.password, { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: labels.submit }).click();
+  if (opts.confirm !== false) {
+    await expect(page).toHaveURL(/\/confirm-email$/);
+    await page.goto(await confirmationLink(opts.email));
+    await expect(page).toHaveURL(/\/dashboard$/);
+  }
+}
+
+/** The confirmation link of the newest confirmation email to `to`. */
+export async function confirmationLink(to: string): Promise<string> {
+  const mail = await waitForMail(to, /confirm|bestätigen|confirmez|conferma/i);
+  const match = mail.text.match(/https?:\/\/\S+\/verify-email\?token=[A-Za-z0-9_-]+/);
+  if (!match) throw new Error(`no confirmation link in: ${mail.text}`);
+  return match[0];
 }
 
 /** Fills and submits the sign-in form. */

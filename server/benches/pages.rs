@@ -403,8 +403,8 @@ async fn seed(db: &Db, client: &Client, base: &str) -> Result<String> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
-                                created_at, updated_at)
-             VALUES ($1, $2, 'Member', $3, $4, 'en', 'active', 0, 0)",
+                                created_at, updated_at, email_verified_at)
+             VALUES ($1, $2, 'Member', $3, $4, 'en', 'active', 0, 0, 0)",
         )
         .bind(&id)
         .bind(format!("member{i:02}@bench.example"))
@@ -428,9 +428,9 @@ async fn seed(db: &Db, client: &Client, base: &str) -> Result<String> {
     let operator = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
-                            platform_role, created_at, updated_at)
+                            platform_role, created_at, updated_at, email_verified_at)
          VALUES ($1, 'operator@bench.example', 'Pat', 'Operator', 'Pat Operator', 'en', 'active',
-                 'platform_operator', 0, 0)",
+                 'platform_operator', 0, 0, 0)",
     )
     .bind(&operator)
     .execute(db.pool())
@@ -443,6 +443,7 @@ async fn seed(db: &Db, client: &Client, base: &str) -> Result<String> {
         language: Lang::En,
         platform_role: role,
         suspended: false,
+        email_verified: true,
         session_hash: String::new(),
     };
     let actor = |user: &str| Actor {

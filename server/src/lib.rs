@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/audit/export.csv", get(app::audit::export::export_csv))
         .route("/events", get(app::instances::live::events))
+        .route("/verify-email", get(app::auth::verification::verify_email))
         .route("/auth/oidc/{id}/start", get(app::auth::oidc::flow::start))
         .route(
             "/auth/oidc/{id}/callback",

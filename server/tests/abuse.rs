@@ -12,12 +12,9 @@ use serde_json::Value;
 both_backends! {
     parallel_wrong_passwords_are_limited_before_hashing,
     invitations_are_limited_per_organization with [
-        "smtp" => {"host": "127.0.0.1", "port": 1, "tls": "none", "timeout_seconds": 2},
         "rate_limits" => {"invitations_per_hour": 3},
     ],
-    an_admin_cannot_take_over_a_pending_owner_invitation with [
-        "smtp" => {"host": "127.0.0.1", "port": 1, "tls": "none", "timeout_seconds": 2},
-    ],
+    an_admin_cannot_take_over_a_pending_owner_invitation,
 }
 
 async fn invite(app: &TestApp, cookie: Option<&str>, email: &str, role: &str) -> reqwest::Response {

@@ -476,8 +476,20 @@ async fn plain_form_posts_redirect(app: &TestApp) {
     };
     let res = post(&form).await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
-    assert_eq!(res.headers()[header::LOCATION], "/dashboard");
+    // Signed in, to the page that asks to open the confirmation link.
+    assert_eq!(res.headers()[header::LOCATION], "/confirm-email");
     assert!(session_set_cookie(&res).is_some());
+    // Proven, the address is taken for good (an unproven one would be replaced).
+    let link = app.confirmation_link("jo@acme.example").await;
+    assert!(
+        app.client
+            .get(&link)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_redirection()
+    );
     let mut bad = form;
     bad[4] = ("email", "jo@acme.example");
     let res = post(&bad).await.unwrap();

@@ -32,9 +32,11 @@ enum Actor {
     Operator,
     /// Platform admin without a membership.
     PlatformAdmin,
+    /// An admin of the organization whose email address is not confirmed yet.
+    Unverified,
 }
 
-const ACTORS: [Actor; 9] = [
+const ACTORS: [Actor; 10] = [
     Actor::Anonymous,
     Actor::Viewer,
     Actor::Member,
@@ -44,6 +46,7 @@ const ACTORS: [Actor; 9] = [
     Actor::Suspended,
     Actor::Operator,
     Actor::PlatformAdmin,
+    Actor::Unverified,
 ];
 
 /// One organization with a member of every role, a second organization, platform staff and
@@ -97,12 +100,23 @@ async fn insert_user(
     platform_role: Option<&str>,
     hash: Option<&str>,
 ) -> (String, String) {
+    insert_account(app, tag, status, platform_role, hash, Some(0)).await
+}
+
+async fn insert_account(
+    app: &TestApp,
+    tag: &str,
+    status: &str,
+    platform_role: Option<&str>,
+    hash: Option<&str>,
+    email_verified_at: Option<i64>,
+) -> (String, String) {
     let id = uuid::Uuid::new_v4().to_string();
     let email = format!("{tag}-{}@matrix.example", &id[..8]);
     sqlx::query(
         "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, platform_role,
-                            password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, 'Test', $3, 'en', $4, $5, $6, 0, 0)",
+                            password_hash, created_at, updated_at, email_verified_at)
+         VALUES ($1, $2, $3, 'Test', $3, 'en', $4, $5, $6, 0, 0, $7)",
     )
     .bind(&id)
     .bind(&email)
@@ -110,6 +124,7 @@ async fn insert_user(
     .bind(status)
     .bind(platform_role)
     .bind(hash)
+    .bind(email_verified_at)
     .execute(app.db.pool())
     .await
     .unwrap();
@@ -169,6 +184,9 @@ impl Fixture {
         ids.push((Actor::Operator, operator));
         let (padmin, _) = insert_user(app, "padmin", "active", Some("platform_admin"), None).await;
         ids.push((Actor::PlatformAdmin, padmin));
+        let (unverified, _) = insert_account(app, "unverified", "active", None, None, None).await;
+        add_member(app, &org, &unverified, "admin").await;
+        ids.push((Actor::Unverified, unverified));
         let (_, login_email) = insert_user(app, "login", "active", None, Some(login_hash)).await;
         let owner = ids[0].1.clone();
         let fresh = format!("invitee-{}@matrix.example", uuid::Uuid::new_v4().simple());
@@ -212,7 +230,7 @@ impl Fixture {
 struct Case {
     endpoint: &'static str,
     args: fn(&Fixture) -> Vec<(String, String)>,
-    expect: [u16; 9],
+    expect: [u16; 10],
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -222,13 +240,13 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-//                 anon viewer member admin owner other susp  oper  padmin
-const OPEN: [u16; 9] = [200, 200, 200, 200, 200, 200, 200, 200, 200];
-const MANAGE: [u16; 9] = [401, 403, 403, 200, 200, 404, 403, 403, 403];
+//                 anon viewer member admin owner other susp  oper  padmin unverified
+const OPEN: [u16; 10] = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+const MANAGE: [u16; 10] = [401, 403, 403, 200, 200, 404, 403, 403, 403, 403];
 /// Members of the organization and platform staff.
-const READ: [u16; 9] = [401, 200, 200, 200, 200, 404, 403, 200, 200];
-const STAFF: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 200, 200];
-const PLATFORM_ADMIN: [u16; 9] = [401, 403, 403, 403, 403, 403, 403, 403, 200];
+const READ: [u16; 10] = [401, 200, 200, 200, 200, 404, 403, 200, 200, 403];
+const STAFF: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 200, 200, 403];
+const PLATFORM_ADMIN: [u16; 10] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403];
 
 fn cases() -> Vec<Case> {
     vec![
@@ -268,6 +286,16 @@ fn cases() -> Vec<Case> {
             expect: OPEN,
         },
         Case {
+            endpoint: "auth/address_status",
+            args: |_| vec![],
+            expect: [401, 200, 200, 200, 200, 200, 403, 200, 200, 200],
+        },
+        Case {
+            endpoint: "auth/resend_verification",
+            args: |_| vec![],
+            expect: [401, 200, 200, 200, 200, 200, 403, 200, 200, 200],
+        },
+        Case {
             endpoint: "auth/set_language",
             args: |_| pairs(&[("lang", "de")]),
             expect: OPEN,
@@ -275,12 +303,12 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "orgs/list_mine",
             args: |_| vec![],
-            expect: [401, 200, 200, 200, 200, 200, 403, 200, 200],
+            expect: [401, 200, 200, 200, 200, 200, 403, 200, 200, 403],
         },
         Case {
             endpoint: "orgs/members/list",
             args: |fx| pairs(&[("org", &fx.slug)]),
-            expect: [401, 200, 200, 200, 200, 404, 403, 200, 200],
+            expect: [401, 200, 200, 200, 200, 404, 403, 200, 200, 403],
         },
         Case {
             endpoint: "orgs/members/change_role",
@@ -302,7 +330,7 @@ fn cases() -> Vec<Case> {
             endpoint: "orgs/members/leave",
             args: |fx| pairs(&[("org", &fx.slug)]),
             // The sole owner may not leave (409 last_owner); staff without membership have nothing to leave.
-            expect: [401, 200, 200, 200, 409, 404, 403, 403, 403],
+            expect: [401, 200, 200, 200, 409, 404, 403, 403, 403, 403],
         },
         Case {
             endpoint: "orgs/update",
@@ -314,7 +342,7 @@ fn cases() -> Vec<Case> {
                     ("slug", &fx.slug),
                 ])
             },
-            expect: [401, 403, 403, 403, 200, 404, 403, 403, 403],
+            expect: [401, 403, 403, 403, 200, 404, 403, 403, 403, 403],
         },
         Case {
             endpoint: "orgs/invitations/list",
@@ -353,7 +381,7 @@ fn cases() -> Vec<Case> {
             endpoint: "invitations/accept",
             // Only the invited person (here the other organization's owner) may accept.
             args: |fx| pairs(&[("token", &fx.invitation_other_owner)]),
-            expect: [401, 403, 403, 403, 403, 200, 403, 403, 403],
+            expect: [401, 403, 403, 403, 403, 200, 403, 403, 403, 403],
         },
         Case {
             endpoint: "invitations/accept_new",
@@ -367,7 +395,7 @@ fn cases() -> Vec<Case> {
                     ("language", "en"),
                 ])
             },
-            expect: [200, 400, 400, 400, 400, 400, 400, 400, 400],
+            expect: [200, 400, 400, 400, 400, 400, 400, 400, 400, 400],
         },
         Case {
             endpoint: "auth/oidc_issuers",
@@ -378,7 +406,7 @@ fn cases() -> Vec<Case> {
             endpoint: "audit/list",
             // Owners and admins, and platform staff (who read without a membership).
             args: |fx| pairs(&[("org", &fx.slug)]),
-            expect: [401, 403, 403, 200, 200, 404, 403, 200, 200],
+            expect: [401, 403, 403, 200, 200, 404, 403, 200, 200, 403],
         },
         Case {
             endpoint: "admin/requests/list",
@@ -429,7 +457,7 @@ fn cases() -> Vec<Case> {
                     ("draft[contact_email]", "mo@matrix.example"),
                 ])
             },
-            expect: [401, 403, 403, 403, 200, 404, 403, 200, 200],
+            expect: [401, 403, 403, 403, 200, 404, 403, 200, 200, 403],
         },
         Case {
             endpoint: "platform/users/list",

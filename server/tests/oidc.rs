@@ -15,6 +15,8 @@ both_backends! {
     first_sign_in_creates_an_account_and_the_next_reuses_it with ["oidc" => "loopback"],
     verified_email_links_an_existing_account with ["oidc" => "loopback"],
     refusals_leave_no_session with ["oidc" => "loopback"],
+    an_unproven_account_for_the_address_is_replaced with ["oidc" => "loopback"],
+    platform_staff_are_never_linked with ["oidc" => "loopback"],
 }
 
 fn browser() -> Client {
@@ -250,6 +252,16 @@ async fn refusals_leave_no_session(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(location(&res, ""), "/signin?oidc_error=unknown_issuer");
+    // A callback for an issuer nobody configured writes no audit row (its target would be
+    // the sender's choice).
+    let audit_rows = app.count("audit_events").await;
+    let res = browser()
+        .get(app.url("/auth/oidc/attacker-chosen-text/callback?state=x&code=y"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res, ""), "/signin?oidc_error=unknown_issuer");
+    assert_eq!(app.count("audit_events").await, audit_rows);
 
     // Unverified email: no account is created.
     let client = browser();
@@ -368,4 +380,74 @@ fn replace_param(url: &str, name: &str, value: &str) -> String {
         })
         .collect();
     format!("{path}?{}", query.join("&"))
+}
+
+/// The pre-account takeover: someone registers the victim's address with a password first
+/// and never confirms it. The victim's OpenID sign-in (the issuer vouches for the address)
+/// replaces that account instead of joining it: the squatter's session, password and
+/// organization are gone.
+async fn an_unproven_account_for_the_address_is_replaced(app: &TestApp) {
+    let squatter = &app.client;
+    let res = app
+        .register_company_unconfirmed("Squatter Inc", "victim@idp.example")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Signed in, but only to the confirmation page.
+    common::expect_error(
+        app.call("orgs/list_mine", &[]).await,
+        StatusCode::FORBIDDEN,
+        "email_unverified",
+    )
+    .await;
+
+    let victim = browser();
+    let callback =
+        provider_dance(&victim, app, "/auth/oidc/test/start", "victim@idp.example").await;
+    let res = victim.get(&callback).send().await.unwrap();
+    assert_eq!(location(&res, ""), "/dashboard");
+    assert!(session_cookie(&res));
+    let session = me(&victim, app).await;
+    assert_eq!(session["user"]["email"], "victim@idp.example", "{session}");
+
+    // One account for the address, the victim's, with its own personal organization.
+    assert_eq!(app.count("users").await, 1);
+    let orgs: Vec<String> = sqlx::query("SELECT display_name FROM organizations")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("display_name"))
+        .collect();
+    assert_eq!(orgs, vec!["Victim Provider".to_owned()]);
+    // The squatter's session ended and the password is gone with the account.
+    let res = squatter
+        .post(app.url("/fn/orgs/list_mine"))
+        .header(header::ACCEPT, "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    common::expect_error(
+        app.sign_in("victim@idp.example", PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    assert!(app.audit_actions().await.contains(&(
+        "account.replace_unverified".to_owned(),
+        "success".to_owned()
+    )));
+}
+
+/// An account with a platform role is never linked to an OpenID identity by email, however
+/// proven the address: that would hand platform powers to whoever controls the identity.
+async fn platform_staff_are_never_linked(app: &TestApp) {
+    app.staff("platform_admin", "root@idp.example", "en").await;
+    let client = browser();
+    let callback = provider_dance(&client, app, "/auth/oidc/test/start", "root@idp.example").await;
+    let res = client.get(&callback).send().await.unwrap();
+    assert_eq!(location(&res, ""), "/signin?oidc_error=link_refused");
+    assert!(!session_cookie(&res));
+    assert_eq!(app.count("user_identities").await, 0);
+    assert_eq!(app.count("users").await, 1);
 }

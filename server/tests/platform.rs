@@ -43,8 +43,8 @@ async fn list_search_and_pages(app: &TestApp) {
     let (_, admin) = platform_admin(app, "Root").await;
     for i in 0..120 {
         sqlx::query(
-            "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, created_at, updated_at)
-             VALUES ($1, $2, 'Bulk', 'User', $3, 'en', 'active', 0, 0)",
+            "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, created_at, updated_at, email_verified_at)
+             VALUES ($1, $2, 'Bulk', 'User', $3, 'en', 'active', 0, 0, 0)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(format!("bulk{i:03}@bulk.example"))

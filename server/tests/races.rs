@@ -30,6 +30,7 @@ fn principal(user_id: &str, platform_role: Option<PlatformRole>) -> UserPrincipa
         language: Lang::En,
         platform_role,
         suspended: false,
+        email_verified: true,
         session_hash: String::new(),
     }
 }

@@ -219,8 +219,8 @@ const TOKEN: &str = "987654321:AAE-telegram-secret-value-xyz";
 async fn org(app: &TestApp, kind: &str, name: &str) -> (String, String) {
     let user = uuid::Uuid::new_v4().to_string();
     sqlx::query(
-        "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, created_at, updated_at)
-         VALUES ($1, $2, 'Req', 'User', 'Req User', 'en', 'active', 0, 0)",
+        "INSERT INTO users (id, email, given_name, family_name, display_name, language, status, created_at, updated_at, email_verified_at)
+         VALUES ($1, $2, 'Req', 'User', 'Req User', 'en', 'active', 0, 0, 0)",
     )
     .bind(&user)
     .bind(format!("{}@req.example", &user[..8]))
@@ -527,6 +527,7 @@ async fn owner(app: &TestApp, org: &str, user: &str) -> OrgAccess {
             language: Lang::En,
             platform_role: None,
             suspended: false,
+            email_verified: true,
             session_hash: String::new(),
         },
         actor: by(user),

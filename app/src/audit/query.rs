@@ -156,6 +156,8 @@ struct EventRow {
     client_addr: Option<String>,
     outcome: String,
     detail: Option<String>,
+    /// How many times an aggregated event happened in its window (1 for the rest).
+    occurrences: i64,
 }
 
 impl From<EventRow> for AuditRow {
@@ -170,13 +172,18 @@ impl From<EventRow> for AuditRow {
             target: row.target,
             client_addr: row.client_addr,
             outcome: row.outcome,
-            detail: row.detail,
+            detail: match row.detail {
+                Some(detail) if row.occurrences > 1 => {
+                    Some(format!("{detail} (×{})", row.occurrences))
+                }
+                detail => detail,
+            },
         }
     }
 }
 
 const COLUMNS: &str = "SELECT e.id, e.at, e.action, e.target, e.client_addr, e.outcome, e.detail,
-            u.display_name AS actor_name, u.email AS actor_email, o.display_name AS org_name";
+            e.occurrences, u.display_name AS actor_name, u.email AS actor_email, o.display_name AS org_name";
 
 /// One page of matching events and how many match in all.
 pub struct Matches {

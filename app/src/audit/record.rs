@@ -91,6 +91,44 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Records `event` once per `key` and fixed window of `window_ms`: the first occurrence
+/// writes the row, later ones in the window count up its `occurrences`. For events anyone
+/// can cause without signing in (refused sign-ins), so repeating them cannot flood the log.
+pub async fn record_aggregated<'e, E>(
+    executor: E,
+    event: Event<'_>,
+    key: &str,
+    window_ms: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    use sha2::{Digest, Sha256};
+    let now = now_ms();
+    let window = now / window_ms.max(1);
+    let digest = Sha256::digest(format!("{}\0{key}\0{window}", event.action).as_bytes());
+    let id = format!("agg-{}", hex::encode(&digest[..16]));
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, actor_user_id, actor_api_key_id, action, organization_id,
+                                   target, client_addr, outcome, detail, occurrences)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)
+         ON CONFLICT (id) DO UPDATE SET occurrences = audit_events.occurrences + 1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(event.actor.user_id.as_deref())
+    .bind(event.actor.api_key_id.as_deref())
+    .bind(event.action)
+    .bind(event.organization_id)
+    .bind(event.target)
+    .bind(&event.actor.client_addr)
+    .bind(event.outcome.as_str())
+    .bind(event.detail)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// Appends an event, on a pool or inside the caller's transaction.
 pub async fn record<'e, E>(executor: E, event: Event<'_>) -> Result<(), sqlx::Error>
 where

@@ -7,6 +7,7 @@
 //! (pending OpenID Connect sign-ins). Server functions and the OIDC routes authorize, call
 //! them and map the result.
 
+mod confirm;
 mod get_session;
 pub mod oidc;
 pub mod pages;
@@ -15,6 +16,7 @@ mod set_language;
 mod sign_in;
 mod sign_out;
 
+pub use confirm::*;
 pub use get_session::*;
 pub use register::*;
 pub use set_language::*;
@@ -36,6 +38,8 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod users;
 pub mod validate;
+#[cfg(feature = "ssr")]
+pub mod verification;
 
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};

@@ -125,7 +125,8 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 /// Email and password sign-in, plus one button per OpenID Connect issuer. `?next=` is
-/// where to land afterwards; `?oidc_error=` carries why an issuer sign-in failed.
+/// where to land afterwards; `?oidc_error=` carries why an issuer sign-in failed, and
+/// `?verified` says a confirmation link was just redeemed.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let t = use_texts();
@@ -150,9 +151,16 @@ pub fn SignInPage() -> impl IntoView {
     });
     let pending = action.pending().into();
     let issuers = Resource::new(|| (), |_| oidc_issuers());
+    // Back from a confirmation link opened in a browser that was not signed in.
+    let verified = move || query.read().get("verified").is_some();
     view! {
         <Card title=|t| t.sign_in_title lead=|t| t.sign_in_lead>
             <ActionForm action attr:class="space-y-5" attr:data-test="sign-in-form">
+                <Show when=verified>
+                    <p role="status" class="text-emerald-700" data-test="verified">
+                        {move || t.get().confirm_done}
+                    </p>
+                </Show>
                 <FormError error />
                 <input type="hidden" name="next" value=next />
                 <Field name="email" label=|t| t.email kind="email" autocomplete="username" error />

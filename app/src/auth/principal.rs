@@ -14,6 +14,9 @@ pub struct UserPrincipal {
     pub language: Lang,
     pub platform_role: Option<PlatformRole>,
     pub suspended: bool,
+    /// Whether the account proved its email address. Until then it may only reach the
+    /// "confirm your email" page (and sign out).
+    pub email_verified: bool,
     /// SHA-256 of the session token, to end this session.
     pub session_hash: String,
 }
@@ -27,8 +30,19 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// The signed-in, non-suspended user, or the error that refuses the call.
+    /// The signed-in, non-suspended user with a proven email address, or the error that
+    /// refuses the call.
     pub fn require_user(&self) -> Result<&UserPrincipal, AppError> {
+        let user = self.require_signed_in()?;
+        if !user.email_verified {
+            return Err(AppError::EmailUnverified);
+        }
+        Ok(user)
+    }
+
+    /// The signed-in, non-suspended user, whether or not the email address is proven yet:
+    /// only for confirming it (resending the link, accepting an invitation to it).
+    pub fn require_signed_in(&self) -> Result<&UserPrincipal, AppError> {
         match self {
             Principal::Anonymous => Err(AppError::Unauthenticated),
             Principal::User(user) if user.suspended => Err(AppError::AccountSuspended),
@@ -54,7 +68,7 @@ impl Principal {
         }
     }
 
-    /// The user, if signed in and not suspended.
+    /// The user, if signed in, not suspended and with a proven address.
     pub fn user(&self) -> Option<&UserPrincipal> {
         self.require_user().ok()
     }
@@ -77,6 +91,10 @@ mod tests {
     use super::*;
 
     fn user(role: Option<PlatformRole>, suspended: bool) -> Principal {
+        account(role, suspended, true)
+    }
+
+    fn account(role: Option<PlatformRole>, suspended: bool, email_verified: bool) -> Principal {
         Principal::User(UserPrincipal {
             user_id: "u".into(),
             email: "u@example.com".into(),
@@ -84,6 +102,7 @@ mod tests {
             language: Lang::En,
             platform_role: role,
             suspended,
+            email_verified,
             session_hash: "h".into(),
         })
     }
@@ -99,6 +118,17 @@ mod tests {
             AppError::AccountSuspended
         );
         assert!(user(None, false).require_user().is_ok());
+        let unverified = account(Some(PlatformRole::PlatformAdmin), false, false);
+        assert_eq!(
+            unverified.require_user().unwrap_err(),
+            AppError::EmailUnverified
+        );
+        assert_eq!(
+            unverified.require_platform_admin().unwrap_err(),
+            AppError::EmailUnverified
+        );
+        assert!(unverified.user().is_none());
+        assert!(unverified.require_signed_in().is_ok());
         assert_eq!(
             user(None, false).require_platform_staff().unwrap_err(),
             AppError::Forbidden

@@ -11,6 +11,8 @@ pub const REGISTER: &str = "register";
 pub const SIGN_IN_ACCOUNT: &str = "sign_in_failure_account";
 /// Failed sign-ins per client address.
 pub const SIGN_IN_ADDRESS: &str = "sign_in_failure_address";
+/// Confirmation emails asked for per account.
+pub const VERIFY_RESEND: &str = "verify_resend";
 /// Invitation emails per organization.
 pub const INVITE: &str = "invite";
 

@@ -2,7 +2,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Creates an account: a user, their company or personal organization and the owner
-/// membership, then signs them in. Open to anyone, rate-limited per client address.
+/// membership, sends the link that proves the address, and signs them in (to the "confirm
+/// your email" page only, until the link is opened). Open to anyone, rate-limited per
+/// client address.
 #[server(prefix = "/fn", endpoint = "auth/register")]
 pub async fn register(
     kind: String,
@@ -71,6 +73,7 @@ pub async fn register(
         family_name: &family_name,
         language,
         password_hash: Some(password::hash(password).await?),
+        email_verified: false,
     };
     let person = user.display_name();
     let org = NewOrganization {
@@ -82,12 +85,13 @@ pub async fn register(
     };
     let account = repo::register_account(
         caller.db(),
+        &caller.state.config,
         &user,
         &org,
-        &caller.state.config.public_mail_domains,
         &caller.actor,
     )
     .await?;
+    caller.state.outbox.wake();
     let token = session::create(
         caller.db(),
         &caller.state.config,
@@ -97,6 +101,7 @@ pub async fn register(
     )
     .await?;
     set_cookie(&session::cookie(&caller.state.config, &token))?;
-    leptos_axum::redirect("/dashboard");
+    // Signed in, but only to the page that asks to open the link just sent.
+    leptos_axum::redirect("/confirm-email");
     Ok(())
 }

@@ -85,6 +85,7 @@ struct SessionRow {
     status: String,
     /// Parsed leniently: `Option<PlatformRole>` cannot use `try_from`.
     platform_role: Option<String>,
+    email_verified_at: Option<i64>,
 }
 
 /// Loads the user behind a session token; ends sessions past their idle or absolute expiry.
@@ -96,7 +97,7 @@ pub async fn resolve(
     let hash = hash_token(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.display_name, u.language,
-                u.status, u.platform_role
+                u.status, u.platform_role, u.email_verified_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id_hash = $1",
     )
@@ -126,6 +127,7 @@ pub async fn resolve(
         language: Lang::parse(&row.language).unwrap_or_default(),
         platform_role: row.platform_role.as_deref().and_then(PlatformRole::parse),
         suspended: row.status != "active",
+        email_verified: row.email_verified_at.is_some(),
         session_hash: hash,
     }))
 }

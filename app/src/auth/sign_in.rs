@@ -48,14 +48,22 @@ pub async fn sign_in(
     let (Some(account_attempt), Some(address_attempt)) =
         (account_attempt.clone(), address_attempt.clone())
     else {
+        // One row per refused subject and window, counting the attempts: a flood of
+        // refused guesses does not become a flood of audit rows.
+        let subject = match account_attempt {
+            None => format!("account:{email}"),
+            Some(_) => format!("address:{}", caller.limit_subject()),
+        };
         for id in [account_attempt, address_attempt].into_iter().flatten() {
             rate_limit::forget(db, &id).await?;
         }
-        audit::record(
+        audit::record_aggregated(
             db.pool(),
             Event::new("auth.sign_in", &caller.actor)
                 .target(&email)
                 .outcome(Outcome::Denied, "rate_limited"),
+            &subject,
+            window,
         )
         .await?;
         return Err(AppError::RateLimited {
@@ -64,9 +72,14 @@ pub async fn sign_in(
     };
 
     let account = users::credentials(db, &email).await?;
-    let (user_id, stored, suspended) = match account {
-        Some(a) => (Some(a.user_id), a.password_hash, a.suspended),
-        None => (None, None, false),
+    let (user_id, stored, suspended, email_verified) = match account {
+        Some(a) => (
+            Some(a.user_id),
+            a.password_hash,
+            a.suspended,
+            a.email_verified,
+        ),
+        None => (None, None, false, false),
     };
     // Not a wrong password: a correct one for a suspended account, or no hashing slot free.
     let not_a_failure = async || -> Result<(), AppError> {
@@ -118,6 +131,10 @@ pub async fn sign_in(
     )
     .await?;
     set_cookie(&session::cookie(&caller.state.config, &token))?;
+    if !email_verified {
+        leptos_axum::redirect("/confirm-email");
+        return Ok(());
+    }
     leptos_axum::redirect(&safe_next(next.as_deref()).unwrap_or_else(|| "/dashboard".into()));
     Ok(())
 }

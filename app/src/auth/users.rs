@@ -19,6 +19,9 @@ pub struct NewUser<'a> {
     pub family_name: &'a str,
     pub language: Lang,
     pub password_hash: Option<String>,
+    /// Whether the address is proven already (an invitation link, an OpenID issuer, the
+    /// command line); otherwise the account must confirm it by email.
+    pub email_verified: bool,
 }
 
 impl NewUser<'_> {
@@ -27,17 +30,22 @@ impl NewUser<'_> {
     }
 }
 
-/// Inserts a user and returns its id.
+/// Inserts a user and returns its id. An unproven account holding the same address is
+/// replaced ([`super::verification::replace_unproven`]); a proven one makes this fail with a
+/// unique violation.
 pub async fn insert(
     tx: &mut Transaction<'static, Any>,
     user: &NewUser<'_>,
+    actor: &Actor,
 ) -> Result<String, sqlx::Error> {
+    super::verification::replace_unproven(tx, user.email, actor).await?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
-                            platform_role, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, $7, $8, $8)",
+                            platform_role, password_hash, created_at, updated_at,
+                            email_verified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', NULL, $7, $8, $8, $9)",
     )
     .bind(&id)
     .bind(user.email)
@@ -47,6 +55,7 @@ pub async fn insert(
     .bind(user.language.code())
     .bind(user.password_hash.as_deref())
     .bind(now)
+    .bind(user.email_verified.then_some(now))
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -57,6 +66,10 @@ pub struct Credentials {
     pub user_id: String,
     pub password_hash: Option<String>,
     pub suspended: bool,
+    /// Whether the account proved its address.
+    pub email_verified: bool,
+    /// Whether it holds a platform role (never linked to an OpenID identity automatically).
+    pub platform_staff: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -64,19 +77,25 @@ struct CredentialsRow {
     id: String,
     password_hash: Option<String>,
     status: String,
+    email_verified_at: Option<i64>,
+    platform_role: Option<String>,
 }
 
 /// Looks an account up by normalized email.
 pub async fn credentials(db: &Db, email: &str) -> Result<Option<Credentials>, AppError> {
-    let row: Option<CredentialsRow> =
-        sqlx::query_as("SELECT id, password_hash, status FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<CredentialsRow> = sqlx::query_as(
+        "SELECT id, password_hash, status, email_verified_at, platform_role
+         FROM users WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(row.map(|row| Credentials {
         user_id: row.id,
         password_hash: row.password_hash,
         suspended: row.status != "active",
+        email_verified: row.email_verified_at.is_some(),
+        platform_staff: row.platform_role.is_some(),
     }))
 }
 
@@ -98,7 +117,7 @@ pub async fn register_without_organization(
     via: &str,
 ) -> Result<String, AppError> {
     let mut tx = db.pool().begin().await?;
-    let id = match insert(&mut tx, user).await {
+    let id = match insert(&mut tx, user, actor).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e, "users", "email") => {
             return Err(AppError::EmailTaken);
@@ -204,12 +223,18 @@ pub async fn upsert_platform_admin(
                 family_name: family,
                 language: Lang::En,
                 password_hash: None,
+                email_verified: true,
             };
-            (insert(&mut tx, &user).await?, true)
+            (
+                insert(&mut tx, &user, &crate::audit::Actor::cli()).await?,
+                true,
+            )
         }
     };
     sqlx::query(
-        "UPDATE users SET platform_role = $1, status = 'active', updated_at = $2 WHERE id = $3",
+        "UPDATE users SET platform_role = $1, status = 'active', updated_at = $2,
+                email_verified_at = COALESCE(email_verified_at, $2)
+         WHERE id = $3",
     )
     .bind(PlatformRole::PlatformAdmin.as_str())
     .bind(now)

@@ -16,11 +16,15 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="text-slate-500">{move || t.get().loading}</p> }
 }
 
-/// A failed load: signed-out or suspended callers go to sign-in; anything else shows the
-/// localized message, and a server render answers with the error's own HTTP status.
+/// A failed load: signed-out or suspended callers go to sign-in, accounts with an
+/// unconfirmed address to the page that says so; anything else shows the localized message,
+/// and a server render answers with the error's own HTTP status.
 pub fn load_error(err: AppError) -> AnyView {
     if matches!(err, AppError::Unauthenticated | AppError::AccountSuspended) {
         return view! { <Redirect path="/signin" /> }.into_any();
+    }
+    if err == AppError::EmailUnverified {
+        return view! { <Redirect path="/confirm-email" /> }.into_any();
     }
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

@@ -210,6 +210,21 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "Die Antwort des Anmeldeanbieters konnte nicht geprüft werden. Bitte beginnen Sie erneut.",
     err_oidc_email_unverified: "Der Anmeldeanbieter hat Ihre E-Mail-Adresse nicht bestätigt, daher können wir sie nicht verwenden.",
     err_oidc_unavailable: "Der Anmeldeanbieter ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
+    err_email_unverified: "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse: Öffnen Sie den Link, den wir Ihnen geschickt haben.",
+    err_verification_invalid: "Dieser Bestätigungslink ist nicht mehr gültig. Melden Sie sich an, um einen neuen zu erhalten.",
+    err_oidc_link_refused: "Es gibt bereits ein Konto mit dieser E-Mail-Adresse. Melden Sie sich mit Ihrem Passwort an; dieser Anbieter kann nicht automatisch damit verknüpft werden.",
+    confirm_title: "Bestätigen Sie Ihre E-Mail-Adresse",
+    confirm_lead: |email| {
+        format!(
+            "Wir haben einen Link an {email} geschickt. Öffnen Sie ihn, um die Einrichtung Ihres Kontos abzuschliessen."
+        )
+    },
+    confirm_resend: "Link erneut senden",
+    confirm_resent: "Ein neuer Link ist unterwegs. Er ersetzt die früheren.",
+    confirm_wrong_address: "Falsche Adresse? Melden Sie sich ab und registrieren Sie sich neu.",
+    confirm_done: "Ihre E-Mail-Adresse ist bestätigt.",
+    confirm_to_dashboard: "Zur Übersicht",
+    confirm_signed_out: "Melden Sie sich an, um einen neuen Bestätigungslink zu erhalten.",
     sign_in_with: |name| format!("Mit {name} anmelden"),
     err_conflict: "Jemand anderes hat dies gleichzeitig geändert. Laden Sie die Seite neu und versuchen Sie es erneut.",
     problem_invalid_date: "Geben Sie ein Datum als JJJJ-MM-TT ein.",
@@ -365,6 +380,18 @@ pub static SERVER: super::ServerTexts = super::ServerTexts {
         )
     },
     mail_request_new_action: "Anfrage öffnen",
+    mail_verify_subject: "Bestätigen Sie Ihre E-Mail-Adresse",
+    mail_verify_body: |name| {
+        format!(
+            "Guten Tag {name}, bitte bestätigen Sie, dass dies Ihre E-Mail-Adresse ist, um die Einrichtung Ihres Kontos abzuschliessen."
+        )
+    },
+    mail_verify_action: "E-Mail-Adresse bestätigen",
+    mail_verify_expiry: |hours| match LANG.plural(hours) {
+        One => format!("Der Link funktioniert einmal und läuft in {hours} Stunde ab."),
+        Other => format!("Der Link funktioniert einmal und läuft in {hours} Stunden ab."),
+    },
+    mail_verify_ignore: "Falls Sie kein Konto angelegt haben, können Sie diese E-Mail ignorieren; ohne den Link geschieht nichts.",
     wizard_default_soul: |name| {
         format!(
             "# Seele\n\nDu bist der KI-Assistent von {name}. Du bist freundlich, präzise und ehrlich und sagst es, wenn du etwas nicht weisst.\n"

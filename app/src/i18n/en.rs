@@ -212,6 +212,19 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "The answer of the sign-in provider could not be verified. Please start again.",
     err_oidc_email_unverified: "The sign-in provider has not confirmed your email address, so we cannot use it.",
     err_oidc_unavailable: "The sign-in provider cannot be reached right now. Please try again later.",
+    err_email_unverified: "Please confirm your email address first: open the link we sent you.",
+    err_verification_invalid: "This confirmation link is not valid any more. Sign in to get a new one.",
+    err_oidc_link_refused: "An account with this email address already exists. Sign in with your password; this provider cannot be linked to it automatically.",
+    confirm_title: "Confirm your email address",
+    confirm_lead: |email| {
+        format!("We sent a link to {email}. Open it to finish setting up your account.")
+    },
+    confirm_resend: "Send the link again",
+    confirm_resent: "A new link is on its way. It replaces the earlier ones.",
+    confirm_wrong_address: "Wrong address? Sign out and register again.",
+    confirm_done: "Your email address is confirmed.",
+    confirm_to_dashboard: "Go to your dashboard",
+    confirm_signed_out: "Sign in to get a new confirmation link.",
     sign_in_with: |name| format!("Sign in with {name}"),
     err_conflict: "Someone else changed this at the same time. Reload the page and try again.",
     problem_invalid_date: "Enter a date as YYYY-MM-DD.",
@@ -361,6 +374,18 @@ pub static SERVER: super::ServerTexts = super::ServerTexts {
         )
     },
     mail_request_new_action: "Open the request",
+    mail_verify_subject: "Confirm your email address",
+    mail_verify_body: |name| {
+        format!(
+            "Hello {name}, please confirm that this is your email address to finish setting up your account."
+        )
+    },
+    mail_verify_action: "Confirm my email address",
+    mail_verify_expiry: |hours| match LANG.plural(hours) {
+        One => format!("The link works once and expires in {hours} hour."),
+        Other => format!("The link works once and expires in {hours} hours."),
+    },
+    mail_verify_ignore: "If you did not create an account, you can ignore this email; nothing happens without the link.",
     wizard_default_soul: |name| {
         format!(
             "# Soul\n\nYou are the AI assistant of {name}. You are friendly, precise and honest, and you say so when you do not know something.\n"

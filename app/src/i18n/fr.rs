@@ -218,6 +218,21 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "La réponse du fournisseur de connexion n'a pas pu être vérifiée. Veuillez recommencer.",
     err_oidc_email_unverified: "Le fournisseur de connexion n'a pas confirmé votre adresse e-mail ; nous ne pouvons pas l'utiliser.",
     err_oidc_unavailable: "Le fournisseur de connexion est injoignable pour le moment. Réessayez plus tard.",
+    err_email_unverified: "Veuillez d'abord confirmer votre adresse e-mail : ouvrez le lien que nous vous avons envoyé.",
+    err_verification_invalid: "Ce lien de confirmation n'est plus valable. Connectez-vous pour en recevoir un nouveau.",
+    err_oidc_link_refused: "Un compte existe déjà avec cette adresse e-mail. Connectez-vous avec votre mot de passe ; ce fournisseur ne peut pas y être lié automatiquement.",
+    confirm_title: "Confirmez votre adresse e-mail",
+    confirm_lead: |email| {
+        format!(
+            "Nous avons envoyé un lien à {email}. Ouvrez-le pour terminer la création de votre compte."
+        )
+    },
+    confirm_resend: "Renvoyer le lien",
+    confirm_resent: "Un nouveau lien est en route. Il remplace les précédents.",
+    confirm_wrong_address: "Mauvaise adresse ? Déconnectez-vous et inscrivez-vous à nouveau.",
+    confirm_done: "Votre adresse e-mail est confirmée.",
+    confirm_to_dashboard: "Aller au tableau de bord",
+    confirm_signed_out: "Connectez-vous pour recevoir un nouveau lien de confirmation.",
     sign_in_with: |name| format!("Se connecter avec {name}"),
     err_conflict: "Quelqu'un d'autre a modifié cela au même moment. Rechargez la page et réessayez.",
     problem_invalid_date: "Saisissez une date au format AAAA-MM-JJ.",
@@ -377,6 +392,18 @@ pub static SERVER: super::ServerTexts = super::ServerTexts {
         )
     },
     mail_request_new_action: "Ouvrir la demande",
+    mail_verify_subject: "Confirmez votre adresse e-mail",
+    mail_verify_body: |name| {
+        format!(
+            "Bonjour {name}, veuillez confirmer qu'il s'agit bien de votre adresse e-mail pour terminer la création de votre compte."
+        )
+    },
+    mail_verify_action: "Confirmer mon adresse e-mail",
+    mail_verify_expiry: |hours| match LANG.plural(hours) {
+        One => format!("Le lien ne fonctionne qu'une fois et expire dans {hours} heure."),
+        Other => format!("Le lien ne fonctionne qu'une fois et expire dans {hours} heures."),
+    },
+    mail_verify_ignore: "Si vous n'avez pas créé de compte, vous pouvez ignorer cet e-mail ; rien ne se passe sans le lien.",
     wizard_default_soul: |name| {
         format!(
             "# Âme\n\nTu es l'assistant IA de {name}. Tu es aimable, précis et honnête, et tu le dis quand tu ne sais pas quelque chose.\n"

@@ -214,6 +214,21 @@ pub static TEXTS: Texts = Texts {
     err_oidc_token: "Non è stato possibile verificare la risposta del provider di accesso. Ricomincia.",
     err_oidc_email_unverified: "Il provider di accesso non ha confermato il tuo indirizzo email, quindi non possiamo usarlo.",
     err_oidc_unavailable: "Il provider di accesso non è raggiungibile in questo momento. Riprova più tardi.",
+    err_email_unverified: "Conferma prima il tuo indirizzo email: apri il link che ti abbiamo inviato.",
+    err_verification_invalid: "Questo link di conferma non è più valido. Accedi per riceverne uno nuovo.",
+    err_oidc_link_refused: "Esiste già un account con questo indirizzo email. Accedi con la tua password; questo provider non può esservi collegato automaticamente.",
+    confirm_title: "Conferma il tuo indirizzo email",
+    confirm_lead: |email| {
+        format!(
+            "Abbiamo inviato un link a {email}. Aprilo per completare la configurazione del tuo account."
+        )
+    },
+    confirm_resend: "Invia di nuovo il link",
+    confirm_resent: "Un nuovo link è in arrivo. Sostituisce i precedenti.",
+    confirm_wrong_address: "Indirizzo sbagliato? Esci e registrati di nuovo.",
+    confirm_done: "Il tuo indirizzo email è confermato.",
+    confirm_to_dashboard: "Vai alla dashboard",
+    confirm_signed_out: "Accedi per ricevere un nuovo link di conferma.",
     sign_in_with: |name| format!("Accedi con {name}"),
     err_conflict: "Qualcun altro ha modificato questo nello stesso momento. Ricarica la pagina e riprova.",
     problem_invalid_date: "Inserisci una data nel formato AAAA-MM-GG.",
@@ -371,6 +386,18 @@ pub static SERVER: super::ServerTexts = super::ServerTexts {
         )
     },
     mail_request_new_action: "Apri la richiesta",
+    mail_verify_subject: "Conferma il tuo indirizzo email",
+    mail_verify_body: |name| {
+        format!(
+            "Ciao {name}, conferma che questo è il tuo indirizzo email per completare la configurazione del tuo account."
+        )
+    },
+    mail_verify_action: "Conferma il mio indirizzo email",
+    mail_verify_expiry: |hours| match LANG.plural(hours) {
+        One => format!("Il link funziona una sola volta e scade tra {hours} ora."),
+        Other => format!("Il link funziona una sola volta e scade tra {hours} ore."),
+    },
+    mail_verify_ignore: "Se non hai creato un account, puoi ignorare questa email; senza il link non succede nulla.",
     wizard_default_soul: |name| {
         format!(
             "# Anima\n\nSei l'assistente IA di {name}. Sei cordiale, preciso e onesto, e lo dici quando non sai qualcosa.\n"

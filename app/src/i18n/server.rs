@@ -21,6 +21,11 @@ pub struct ServerTexts {
     pub mail_request_new_subject: fn(org: &str, label: &str) -> String,
     pub mail_request_new_body: fn(requester: &str, label: &str, org: &str) -> String,
     pub mail_request_new_action: &'static str,
+    pub mail_verify_subject: &'static str,
+    pub mail_verify_body: fn(name: &str) -> String,
+    pub mail_verify_action: &'static str,
+    pub mail_verify_expiry: fn(hours: u64) -> String,
+    pub mail_verify_ignore: &'static str,
     /// The default SOUL.md for an organization's new instance.
     pub wizard_default_soul: fn(name: &str) -> String,
     /// The default AGENTS.md for an organization's new instance.
@@ -67,6 +72,9 @@ mod tests {
             ] {
                 assert!(has_each_once(&text, &[a]), "{lang:?}: {text}");
             }
+            assert!(has_each_once(&(s.mail_verify_body)(a), &[a]), "{lang:?}");
+            let hours = (s.mail_verify_expiry)(4711);
+            assert!(has_each_once(&hours, &["4711"]), "{lang:?}: {hours}");
             let expiry = (s.mail_invite_expiry)(4711);
             assert!(has_each_once(&expiry, &["4711"]), "{lang:?}: {expiry}");
             // The workspace files name the organization wherever the template does.

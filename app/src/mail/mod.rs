@@ -10,7 +10,10 @@ pub use templates::*;
 use crate::config::{SmtpConfig, SmtpTls};
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{
+        Body, Mailbox, MultiPart, SinglePart,
+        header::{ContentTransferEncoding, ContentType},
+    },
     transport::smtp::authentication::Credentials,
 };
 use secrecy::ExposeSecret;
@@ -37,6 +40,8 @@ pub enum SendError {
     Smtp(String),
     #[error("the SMTP server did not answer within {0} s")]
     Timeout(u64),
+    #[error("mail sink: {0}")]
+    Sink(String),
 }
 
 impl SendError {
@@ -46,28 +51,15 @@ impl SendError {
     }
 }
 
-/// Hands `email` to the relay.
+/// Hands `email` to the relay, or without one writes it to the sink directory.
 pub async fn send(config: &SmtpConfig, email: &Email) -> Result<(), SendError> {
     if config.host.is_empty() {
-        return Err(SendError::NotConfigured);
+        if config.sink_dir.as_os_str().is_empty() {
+            return Err(SendError::NotConfigured);
+        }
+        return write_to_sink(config, email).await;
     }
-    let from: Mailbox = config
-        .from
-        .parse()
-        .map_err(|_| SendError::Address(config.from.clone()))?;
-    let to: Mailbox = email
-        .to
-        .parse()
-        .map_err(|_| SendError::Address(email.to.clone()))?;
-    let message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(email.subject.clone())
-        .multipart(MultiPart::alternative_plain_html(
-            email.text.clone(),
-            email.html.clone(),
-        ))
-        .map_err(|e| SendError::Smtp(e.to_string()))?;
+    let message = message(config, email, false)?;
     let smtp_err = |e: lettre::transport::smtp::Error| SendError::Smtp(e.to_string());
     let mut builder = match config.tls {
         SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
@@ -94,6 +86,66 @@ pub async fn send(config: &SmtpConfig, email: &Email) -> Result<(), SendError> {
         Ok(Err(e)) => Err(smtp_err(e)),
         Err(_) => Err(SendError::Timeout(config.timeout_seconds)),
     }
+}
+
+/// The MIME message. For the file sink the parts are plain 8-bit UTF-8 where their lines
+/// allow (the text part always does), so the file reads and its links copy as written; for
+/// a relay lettre picks a 7-bit-safe encoding.
+fn message(config: &SmtpConfig, email: &Email, readable: bool) -> Result<Message, SendError> {
+    let from: Mailbox = config
+        .from
+        .parse()
+        .map_err(|_| SendError::Address(config.from.clone()))?;
+    let to: Mailbox = email
+        .to
+        .parse()
+        .map_err(|_| SendError::Address(email.to.clone()))?;
+    let body = if readable {
+        let part = |kind: ContentType, body: &str| {
+            // 8-bit allows lines of up to 998 octets (RFC 5322), enough for any link; lettre
+            // would pick quoted-printable for lines over 76, which breaks links up.
+            let body = if body.lines().all(|l| l.len() <= 998) && !body.contains('\r') {
+                let crlf = body.replace('\n', "\r\n").into_bytes();
+                Body::dangerous_pre_encoded(crlf, ContentTransferEncoding::EightBit)
+            } else {
+                Body::new(body.to_owned())
+            };
+            SinglePart::builder().header(kind).body(body)
+        };
+        MultiPart::alternative()
+            .singlepart(part(ContentType::TEXT_PLAIN, &email.text))
+            .singlepart(part(ContentType::TEXT_HTML, &email.html))
+    } else {
+        MultiPart::alternative_plain_html(email.text.clone(), email.html.clone())
+    };
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(email.subject.clone())
+        .multipart(body)
+        .map_err(|e| SendError::Smtp(e.to_string()))
+}
+
+/// Writes one `.eml` file per email into `smtp.sink_dir` (created if missing).
+async fn write_to_sink(config: &SmtpConfig, email: &Email) -> Result<(), SendError> {
+    let formatted = message(config, email, true)?.formatted();
+    let sink_err = |e: std::io::Error| SendError::Sink(e.to_string());
+    tokio::fs::create_dir_all(&config.sink_dir)
+        .await
+        .map_err(sink_err)?;
+    let name = format!(
+        "{}-{}.eml",
+        crate::db::now_ms(),
+        uuid::Uuid::new_v4().simple()
+    );
+    // Written under a temporary name and renamed, so a reader never sees half a message.
+    let partial = config.sink_dir.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, formatted)
+        .await
+        .map_err(sink_err)?;
+    tokio::fs::rename(&partial, config.sink_dir.join(&name))
+        .await
+        .map_err(sink_err)
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -134,6 +186,7 @@ mod tests {
             password: None,
             from: "a@b.example".into(),
             timeout_seconds: 1,
+            sink_dir: std::path::PathBuf::new(),
         };
         let email = Email {
             to: "x@y.example".into(),
@@ -142,6 +195,41 @@ mod tests {
             html: "h".into(),
         };
         assert_eq!(send(&config, &email).await, Err(SendError::NotConfigured));
+    }
+
+    #[tokio::test]
+    async fn without_a_host_mail_goes_to_the_sink_as_readable_eml() {
+        let dir = std::env::temp_dir().join(format!("tenantry-sink-{}", uuid::Uuid::new_v4()));
+        let config = SmtpConfig {
+            host: String::new(),
+            port: 25,
+            tls: SmtpTls::None,
+            username: None,
+            password: None,
+            from: "Portal <a@b.example>".into(),
+            timeout_seconds: 1,
+            sink_dir: dir.clone(),
+        };
+        let link = "http://127.0.0.1:3000/verify-email?token=abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFG";
+        let email = Email {
+            to: "x@y.example".into(),
+            subject: "Bestätigen".into(),
+            text: format!("Grüezi, öffnen Sie:\n{link}\n"),
+            html: format!("<p><a href=\"{link}\">ö</a></p>"),
+        };
+        send(&config, &email).await.unwrap();
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(files[0].extension().unwrap(), "eml");
+        let raw = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(raw.contains("To: x@y.example"), "{raw}");
+        // The link is there as written: no quoted-printable line breaks inside it.
+        assert!(raw.contains(link), "{raw}");
+        assert!(raw.contains("Grüezi"), "{raw}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[tokio::test]
@@ -157,6 +245,7 @@ mod tests {
             password: Some("hunter2-secret".into()),
             from: "a@b.example".into(),
             timeout_seconds: 2,
+            sink_dir: std::path::PathBuf::new(),
         };
         let email = Email {
             to: "x@y.example".into(),

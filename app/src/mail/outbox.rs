@@ -4,8 +4,10 @@
 //! retries failures with exponential backoff until `notifications.max_attempts`; every
 //! attempt's outcome stays on the row.
 //!
-//! Several portal processes may run workers against one database: a worker first claims a
-//! row with a conditional update, so each email goes out once.
+//! Several portal processes may run workers against one database: a worker claims each row
+//! just before sending it, with a conditional update stamped with the current time, and
+//! holds it for longer than a send can take; "sent" is written only under that claim. So a
+//! slow relay never lets a second process send the same email again.
 
 use super::{Email, send};
 use crate::{
@@ -16,8 +18,21 @@ use sqlx::{Any, Executor};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
-/// How long a worker may hold a claimed email before another may take it.
-const CLAIM_MS: i64 = 5 * 60 * 1000;
+/// Emails whose body carries a credential (a confirmation link): the body is erased once
+/// the email was sent or given up on, so the database does not keep working links.
+pub const CREDENTIAL_KINDS: &[&str] = &["account.verify_email"];
+
+/// How long a worker holds a claimed email before another may take it: the configured
+/// time, but never less than three times the SMTP timeout (what one send may take).
+pub fn claim_ms(config: &Config) -> i64 {
+    let send_budget = config
+        .smtp
+        .timeout_seconds
+        .saturating_mul(3)
+        .saturating_add(1);
+    let seconds = config.notifications.claim_seconds.max(send_budget);
+    i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX)
+}
 
 /// Adds `email` to the outbox, on a pool or inside the caller's transaction.
 pub async fn enqueue<'e, E>(
@@ -68,10 +83,9 @@ pub struct Round {
 /// Delivers every due email once; failures are recorded and scheduled again.
 pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error> {
     let now = now_ms();
-    // The content never changes, and `attempts` only changes under a claim, after which the
-    // row is not due before `now`: what is read here is still current once claimed.
+    // The content never changes; `attempts` is read again under the claim.
     let due: Vec<DueRow> = sqlx::query_as(
-        "SELECT id, to_email, subject, body_text, body_html, attempts FROM mail_outbox
+        "SELECT id, kind, to_email, subject, body_text, body_html FROM mail_outbox
          WHERE status = 'pending' AND next_attempt_at <= $1
                AND (claimed_until IS NULL OR claimed_until < $1)
          ORDER BY next_attempt_at LIMIT 50",
@@ -82,38 +96,55 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
     let mut round = Round::default();
     for row in due {
         let id = row.id;
+        // Claimed with the time it is claimed at, not the round's start: a slow round must
+        // not hand out claims that have already run out.
+        let claimed_at = now_ms();
+        let claimed_until = claimed_at.saturating_add(claim_ms(config));
         let claimed = sqlx::query(
             "UPDATE mail_outbox SET claimed_until = $1
              WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
                    AND (claimed_until IS NULL OR claimed_until < $3)",
         )
-        .bind(now + CLAIM_MS)
+        .bind(claimed_until)
         .bind(&id)
-        .bind(now)
+        .bind(claimed_at)
         .execute(db.pool())
         .await?;
         if claimed.rows_affected() != 1 {
             continue;
         }
+        let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM mail_outbox WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await?;
+        let attempts = attempts + 1;
+        let credential = CREDENTIAL_KINDS.contains(&row.kind.as_str());
         let email = Email {
             to: row.to_email,
             subject: row.subject,
             text: row.body_text,
             html: row.body_html,
         };
-        let attempts = row.attempts + 1;
         match send(&config.smtp, &email).await {
             Ok(()) => {
-                sqlx::query(
+                let marked = sqlx::query(
                     "UPDATE mail_outbox SET status = 'sent', attempts = $1, sent_at = $2,
-                            claimed_until = NULL, last_error = NULL
-                     WHERE id = $3",
+                            claimed_until = NULL, last_error = NULL,
+                            body_text = CASE WHEN $5 THEN '' ELSE body_text END,
+                            body_html = CASE WHEN $5 THEN '' ELSE body_html END
+                     WHERE id = $3 AND claimed_until = $4",
                 )
                 .bind(attempts)
                 .bind(now_ms())
                 .bind(&id)
+                .bind(claimed_until)
+                .bind(credential)
                 .execute(db.pool())
                 .await?;
+                if marked.rows_affected() != 1 {
+                    // Only possible if the send outlasted the claim despite the budget.
+                    tracing::warn!(outbox_id = %id, "email sent after its claim ran out");
+                }
                 round.sent += 1;
             }
             Err(err) => {
@@ -127,14 +158,18 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
                 );
                 sqlx::query(
                     "UPDATE mail_outbox SET status = $1, attempts = $2, next_attempt_at = $3,
-                            claimed_until = NULL, last_error = $4
-                     WHERE id = $5",
+                            claimed_until = NULL, last_error = $4,
+                            body_text = CASE WHEN $7 THEN '' ELSE body_text END,
+                            body_html = CASE WHEN $7 THEN '' ELSE body_html END
+                     WHERE id = $5 AND claimed_until = $6",
                 )
                 .bind(if give_up { "failed" } else { "pending" })
                 .bind(attempts)
                 .bind(now_ms() + backoff_ms(&config.notifications, attempts))
                 .bind(err.for_record())
                 .bind(&id)
+                .bind(claimed_until)
+                .bind(credential && give_up)
                 .execute(db.pool())
                 .await?;
                 round.failed += 1;
@@ -178,6 +213,7 @@ mod tests {
             poll_seconds: 5,
             retry_base_seconds: 30,
             max_attempts: 8,
+            claim_seconds: 300,
         };
         assert_eq!(backoff_ms(&config, 1), 30_000);
         assert_eq!(backoff_ms(&config, 2), 60_000);
@@ -199,9 +235,9 @@ pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
 #[derive(sqlx::FromRow)]
 struct DueRow {
     id: String,
+    kind: String,
     to_email: String,
     subject: String,
     body_text: String,
     body_html: String,
-    attempts: i64,
 }

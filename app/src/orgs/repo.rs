@@ -4,7 +4,11 @@
 use super::{OrgKind, OrgSummary, Role, domain, slug};
 use crate::{
     audit,
-    auth::users::{self, NewUser},
+    auth::{
+        users::{self, NewUser},
+        verification,
+    },
+    config::Config,
     db::{Db, is_unique_violation, new_id, now_ms},
     error::AppError,
 };
@@ -28,19 +32,21 @@ pub struct CreatedAccount {
 
 /// Registers a user with their organization and owner membership in one transaction.
 /// Refuses a taken email, and a company whose email domain another active company claims
-/// (public mail domains never claim). No external system is called.
+/// (public mail domains never claim). A company claims its domain once the address is
+/// proven: at once when it is already (`user.email_verified`), else when its confirmation
+/// link, queued here, is opened. No external system is called.
 pub async fn register_account(
     db: &Db,
+    config: &Config,
     user: &NewUser<'_>,
     org: &NewOrganization<'_>,
-    public_domains: &[String],
     actor: &audit::Actor,
 ) -> Result<CreatedAccount, AppError> {
     let claimed = match org.kind {
-        OrgKind::Company => domain::claimed_domain(user.email, public_domains),
+        OrgKind::Company => domain::claimed_domain(user.email, &config.public_mail_domains),
         OrgKind::Personal => None,
     };
-    let result = insert_account(db, user, org, claimed, actor).await;
+    let result = insert_account(db, config, user, org, claimed, actor).await;
     result.map_err(|err| match err {
         InsertError::App(app) => app,
         InsertError::Db(e) if is_unique_violation(&e, "users", "email") => AppError::EmailTaken,
@@ -66,6 +72,7 @@ impl From<sqlx::Error> for InsertError {
 
 async fn insert_account(
     db: &Db,
+    config: &Config,
     user: &NewUser<'_>,
     org: &NewOrganization<'_>,
     claimed: Option<&str>,
@@ -74,7 +81,7 @@ async fn insert_account(
     let mut tx = db.pool().begin().await?;
     // The first statement writes, so SQLite takes its write lock up front (waiting up to the
     // busy timeout) instead of failing when a read transaction later tries to upgrade.
-    let user_id = users::insert(&mut tx, user).await?;
+    let user_id = users::insert(&mut tx, user, actor).await?;
     if let Some(domain) = claimed {
         let taken = sqlx::query(
             "SELECT 1 AS one FROM organizations
@@ -93,14 +100,16 @@ async fn insert_account(
     let organization_id = new_id();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO organizations (id, kind, slug, display_name, email_domain, status, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)",
+        "INSERT INTO organizations (id, kind, slug, display_name, email_domain,
+                                    pending_email_domain, status, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $8)",
     )
     .bind(&organization_id)
     .bind(org.kind.as_str())
     .bind(&slug)
     .bind(org.display_name)
-    .bind(claimed)
+    .bind(claimed.filter(|_| user.email_verified))
+    .bind(claimed.filter(|_| !user.email_verified))
     .bind(&user_id)
     .bind(now)
     .execute(&mut *tx)
@@ -119,6 +128,17 @@ async fn insert_account(
             .target(&slug),
     )
     .await?;
+    if !user.email_verified {
+        let to = verification::Recipient {
+            user_id: &user_id,
+            email: user.email,
+            name: &user.display_name(),
+            lang: user.language,
+        };
+        verification::issue(&mut tx, config, to)
+            .await
+            .map_err(InsertError::App)?;
+    }
     tx.commit().await?;
     Ok(CreatedAccount {
         user_id,

@@ -33,6 +33,8 @@ pub struct TestApp {
     /// The loopback OpenID provider (issuer id `test`), for `"oidc" => "loopback"`.
     pub oidc: Option<peers::OidcPeer>,
     peers_dir: PathBuf,
+    /// Where mail goes when the test has no loopback SMTP server.
+    pub sink_dir: PathBuf,
     cleanup: Cleanup,
     /// The last server function called through [`TestApp::call`] or
     /// [`TestApp::call_with_cookie`], named when a test overruns its deadline.
@@ -52,6 +54,22 @@ enum Cleanup {
 fn pg_admin_url() -> String {
     std::env::var("TENANTRY_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The raw `.eml` files in the file sink addressed to `email`, oldest first.
+pub fn sink_messages(dir: &std::path::Path, email: &str) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+    // Named `<milliseconds>-<random>.eml`.
+    files.sort();
+    let to = format!("to: {}", email.to_lowercase());
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter(|raw| raw.to_lowercase().lines().any(|l| l.trim() == to))
+        .collect()
 }
 
 /// Starts the portal; `None` only when PostgreSQL (or a requested peer) is unavailable
@@ -113,6 +131,9 @@ pub async fn spawn_app(
         .merge(Serialized::default("base_url", &base));
     let peers_dir = std::env::temp_dir().join(format!("tenantry-peers-{id}"));
     std::fs::create_dir_all(&peers_dir).expect("peers dir");
+    // Without a relay, mail goes to this file sink (as README command 1 does under data/).
+    let sink_dir = peers_dir.join("mail-sink");
+    figment = figment.merge(Serialized::default("smtp.sink_dir", &sink_dir));
     let loopback = serde_json::Value::from("loopback");
     let (mut mailbox, mut oidc) = (None, None);
     for (key, value) in settings {
@@ -180,6 +201,7 @@ pub async fn spawn_app(
         mailbox,
         oidc,
         peers_dir,
+        sink_dir,
         cleanup,
         last_call: std::sync::Mutex::new("none yet".to_owned()),
     })
@@ -231,7 +253,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Registers a company and, when that worked, opens the confirmation link it mailed
+    /// (as the person would), so the account is ready to use.
     pub async fn register_company(&self, company: &str, email: &str) -> Response {
+        let res = self.register_company_unconfirmed(company, email).await;
+        self.confirm_if_registered(res, email).await
+    }
+
+    /// Registers a company and leaves the address unproven.
+    pub async fn register_company_unconfirmed(&self, company: &str, email: &str) -> Response {
         self.call(
             "auth/register",
             &[
@@ -247,7 +277,40 @@ impl TestApp {
         .await
     }
 
+    /// Registers a person and opens the confirmation link, as [`Self::register_company`].
     pub async fn register_personal(&self, given: &str, family: &str, email: &str) -> Response {
+        let res = self
+            .register_personal_unconfirmed(given, family, email)
+            .await;
+        self.confirm_if_registered(res, email).await
+    }
+
+    async fn confirm_if_registered(&self, res: Response, email: &str) -> Response {
+        if res.status().is_success() {
+            let link = self.confirmation_link(email).await;
+            let opened = self.client.get(&link).send().await.expect("open link");
+            let landed = opened
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                opened.status().is_redirection() && !landed.contains("invalid"),
+                "confirmation link of {email}: {} → {landed}",
+                opened.status()
+            );
+        }
+        res
+    }
+
+    /// Registers a person and leaves the address unproven.
+    pub async fn register_personal_unconfirmed(
+        &self,
+        given: &str,
+        family: &str,
+        email: &str,
+    ) -> Response {
         self.call(
             "auth/register",
             &[
@@ -261,6 +324,52 @@ impl TestApp {
             ],
         )
         .await
+    }
+
+    /// The newest confirmation link mailed to `email` (from the loopback SMTP server, or
+    /// else the file sink), waiting up to 10 s for it.
+    pub async fn confirmation_link(&self, email: &str) -> String {
+        let marker = "/verify-email?token=";
+        for _ in 0..200 {
+            let texts: Vec<String> = match &self.mailbox {
+                Some(mailbox) => mailbox
+                    .messages()
+                    .into_iter()
+                    .filter(|m| m.to.eq_ignore_ascii_case(email))
+                    .map(|m| m.text)
+                    .collect(),
+                None => sink_messages(&self.sink_dir, email),
+            };
+            if let Some(text) = texts.iter().rev().find(|t| t.contains(marker)) {
+                // The link names `base_url`, which a test may have set to another origin.
+                let start = text.find(marker).expect("marker") + marker.len();
+                let token: String = text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                assert_eq!(token.len(), 43, "a 32-byte token in {text}");
+                return format!("{}{marker}{token}", self.base);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no confirmation link for {email} arrived within 10 s");
+    }
+
+    /// Marks `email`'s account proven and drops its queued confirmation email: for tests
+    /// about other mail that run with the relay down on purpose.
+    pub async fn assume_proven(&self, email: &str) {
+        sqlx::query("UPDATE users SET email_verified_at = 0 WHERE email = $1")
+            .bind(email)
+            .execute(self.db.pool())
+            .await
+            .expect("prove");
+        sqlx::query(
+            "DELETE FROM mail_outbox WHERE kind = 'account.verify_email' AND to_email = $1",
+        )
+        .bind(email)
+        .execute(self.db.pool())
+        .await
+        .expect("drop confirmation");
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
@@ -309,8 +418,8 @@ impl TestApp {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
-                                created_at, updated_at)
-             VALUES ($1, $2, $3, 'Test', $3, 'en', 'active', 0, 0)",
+                                created_at, updated_at, email_verified_at)
+             VALUES ($1, $2, $3, 'Test', $3, 'en', 'active', 0, 0, 0)",
         )
         .bind(&id)
         .bind(format!("{name}-{}@members.example", &id[..8]).to_lowercase())
@@ -340,8 +449,8 @@ impl TestApp {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO users (id, email, given_name, family_name, display_name, language, status,
-                                platform_role, created_at, updated_at)
-             VALUES ($1, $2, 'Staff', 'Member', 'Staff Member', $3, 'active', $4, 0, 0)",
+                                platform_role, created_at, updated_at, email_verified_at)
+             VALUES ($1, $2, 'Staff', 'Member', 'Staff Member', $3, 'active', $4, 0, 0, 0)",
         )
         .bind(&id)
         .bind(email)

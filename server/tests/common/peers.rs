@@ -60,8 +60,32 @@ pub struct Mail {
     pub html: String,
 }
 
+/// aiosmtpd with a handler that waits `delay` seconds before accepting each message: a slow
+/// relay (each connection is served on its own, so parallel senders all wait).
+const SLOW_SMTP: &str = r#"
+import asyncio, sys, threading
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+port, maildir, delay = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+class Slow(Mailbox):
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(delay)
+        return await super().handle_DATA(server, session, envelope)
+Controller(Slow(maildir), hostname="127.0.0.1", port=port).start()
+threading.Event().wait()
+"#;
+
 impl Mailbox {
     pub async fn start(dir: &Path) -> Option<Mailbox> {
+        Self::start_with_delay(dir, None).await
+    }
+
+    /// A relay that takes `delay` to accept each message.
+    pub async fn start_slow(dir: &Path, delay: Duration) -> Option<Mailbox> {
+        Self::start_with_delay(dir, Some(delay)).await
+    }
+
+    async fn start_with_delay(dir: &Path, delay: Option<Duration>) -> Option<Mailbox> {
         let python = std::env::var("TENANTRY_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let probe = Command::new(&python)
             .args(["-c", "import aiosmtpd"])
@@ -78,11 +102,19 @@ impl Mailbox {
         // aiosmtpd creates the Maildir (with its tmp/new/cur) only when the folder is new.
         let dir = dir.join("maildir");
         let port = free_port();
-        let mut child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&dir)
+        let mut command = Command::new(&python);
+        match delay {
+            None => command
+                .args(["-m", "aiosmtpd", "-n", "-l"])
+                .arg(format!("127.0.0.1:{port}"))
+                .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                .arg(&dir),
+            Some(delay) => command
+                .args(["-c", SLOW_SMTP, &port.to_string()])
+                .arg(&dir)
+                .arg(delay.as_secs_f64().to_string()),
+        };
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)

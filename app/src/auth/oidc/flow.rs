@@ -106,6 +106,13 @@ pub async fn callback(
             )
                 .into_response()
         }
+        // An issuer id nobody configured is noise anyone can send: no audit row, whose
+        // target the sender would choose.
+        Err(
+            err @ AppError::OidcFailed {
+                reason: OidcFailure::UnknownIssuer,
+            },
+        ) => to_sign_in(state, err),
         Err(err) => {
             let detail = crate::components::form::error_code(&err);
             let reason = match &err {
@@ -397,9 +404,13 @@ async fn verify(
     Ok(identity)
 }
 
-/// The user behind an identity: already linked; else the account with the same verified
-/// email (linked now); else a new account — with a personal organization, unless the
-/// person is on their way to accept an invitation or has one pending.
+/// The user behind an identity: already linked; else the account with the same email,
+/// linked now if it proved that address and holds no platform role (an account with a
+/// platform role is never linked automatically: refused); else a new account — with a
+/// personal organization, unless the person is on their way to accept an invitation or has
+/// one pending. The issuer vouched for the email, so the new account is proven, and it
+/// replaces an unproven account holding the address (whose registrant never showed they
+/// own it).
 async fn resolve_user(
     caller: &Caller,
     identity: &Identity,
@@ -415,9 +426,14 @@ async fn resolve_user(
         .filter(|e| identity.email_verified && crate::auth::validate::is_plausible_email(e))
         .ok_or(failed(OidcFailure::EmailUnverified))?;
     if let Some(existing) = users::credentials(db, email).await? {
-        let actor = caller.actor.as_user(&existing.user_id);
-        users::link_identity(db, &identity.issuer, &identity.subject, &actor).await?;
-        return Ok(existing.user_id);
+        if existing.platform_staff {
+            return Err(failed(OidcFailure::LinkRefused));
+        }
+        if existing.email_verified {
+            let actor = caller.actor.as_user(&existing.user_id);
+            users::link_identity(db, &identity.issuer, &identity.subject, &actor).await?;
+            return Ok(existing.user_id);
+        }
     }
     let local = email.split('@').next().unwrap_or(email);
     let clip = |s: &str| s.trim().chars().take(100).collect::<String>();
@@ -429,6 +445,7 @@ async fn resolve_user(
         family_name: &family,
         language: caller.lang,
         password_hash: None,
+        email_verified: true,
     };
     let invited = next.is_some_and(|n| n.starts_with("/invite/"))
         || invitation_repo::any_pending_for(db, email).await?;
@@ -440,15 +457,9 @@ async fn resolve_user(
             kind: OrgKind::Personal,
             display_name: person.trim(),
         };
-        org_repo::register_account(
-            db,
-            &user,
-            &org,
-            &caller.state.config.public_mail_domains,
-            &caller.actor,
-        )
-        .await?
-        .user_id
+        org_repo::register_account(db, &caller.state.config, &user, &org, &caller.actor)
+            .await?
+            .user_id
     };
     let actor = caller.actor.as_user(&user_id);
     users::link_identity(db, &identity.issuer, &identity.subject, &actor).await?;

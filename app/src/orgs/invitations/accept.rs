@@ -20,7 +20,11 @@ pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppE
         email: invitation.email,
         inviter: invitation.inviter,
         account_exists,
-        signed_in_as: caller.principal.user().map(|u| u.email.clone()),
+        signed_in_as: caller
+            .principal
+            .require_signed_in()
+            .ok()
+            .map(|u| u.email.clone()),
         issuers: caller
             .state
             .config
@@ -31,12 +35,13 @@ pub async fn preview_invitation(token: String) -> Result<InvitationPreview, AppE
     })
 }
 
-/// Accepts as the signed-in user, whose email must be the invited address.
+/// Accepts as the signed-in user, whose email must be the invited address. The link proves
+/// that address, so an account that had not confirmed it yet is proven by accepting.
 #[server(prefix = "/fn", endpoint = "invitations/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     use crate::auth::caller::Caller;
     let caller = Caller::current()?;
-    let user = caller.user()?;
+    let user = caller.principal.require_signed_in()?;
     let slug = super::repo::accept_existing(caller.db(), &token, user, &caller.actor).await?;
     leptos_axum::redirect(&format!("/orgs/{slug}/members"));
     Ok(())
@@ -80,6 +85,8 @@ pub async fn accept_invitation_new(
         family_name: &family_name,
         language,
         password_hash: Some(password::hash(password).await?),
+        // The invitation link reached this address.
+        email_verified: true,
     };
     let joined = super::repo::accept_new(caller.db(), &token, &user, &caller.actor).await?;
     let token = session::create(

@@ -421,6 +421,9 @@ pub async fn accept_existing(
         });
     }
     join(&mut tx, &invitation, &user.user_id, actor).await?;
+    if !user.email_verified {
+        crate::auth::verification::mark_proven(&mut tx, &user.user_id, actor).await?;
+    }
     tx.commit().await?;
     Ok(invitation.slug)
 }
@@ -447,7 +450,7 @@ pub async fn accept_new(
             email: invitation.email,
         });
     }
-    let user_id = match users::insert(&mut tx, user).await {
+    let user_id = match users::insert(&mut tx, user, actor).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e, "users", "email") => return Err(AppError::EmailTaken),
         Err(e) => return Err(e.into()),
