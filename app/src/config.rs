@@ -49,6 +49,9 @@ pub struct Config {
     pub notifications: NotificationConfig,
     /// How often an open dashboard's live stream looks for changes, in milliseconds.
     pub live_poll_ms: u64,
+    /// PostgreSQL: how often an open live stream rechecks its session and membership while
+    /// its organization is quiet (changes arrive by LISTEN/NOTIFY, not by polling).
+    pub live_recheck_ms: u64,
     /// Open live streams one session may hold (more get 429).
     pub live_streams_per_session: usize,
     /// Open live streams one process serves (more get 429).
@@ -228,6 +231,7 @@ struct Defaults {
     email_verification: EmailVerificationConfig,
     notifications: NotificationConfig,
     live_poll_ms: u64,
+    live_recheck_ms: u64,
     live_streams_per_session: usize,
     live_streams_max: usize,
     request_timeout_seconds: u64,
@@ -339,6 +343,7 @@ fn defaults() -> Defaults {
             claim_seconds: 300,
         },
         live_poll_ms: 1500,
+        live_recheck_ms: 30_000,
         live_streams_per_session: 8,
         live_streams_max: 2000,
         request_timeout_seconds: 30,
@@ -532,6 +537,9 @@ impl Config {
         }
         if !(100..=60_000).contains(&self.live_poll_ms) {
             return invalid("live_poll_ms", "must be between 100 and 60000");
+        }
+        if !(100..=600_000).contains(&self.live_recheck_ms) {
+            return invalid("live_recheck_ms", "must be between 100 and 600000");
         }
         if self.trusted_proxy_hops == 0 || self.trusted_proxy_hops > 10 {
             return invalid("trusted_proxy_hops", "must be between 1 and 10");

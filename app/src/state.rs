@@ -12,8 +12,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
-    /// Ids of organizations whose requests or instances just changed in this process; open
-    /// dashboards of that organization look at once instead of at their next poll.
+    /// Ids of organizations whose requests or instances just changed (or
+    /// [`crate::instances::live::EVERYONE`]); open dashboards of that organization look at
+    /// once. On SQLite only this process's changes arrive here; on PostgreSQL every
+    /// process's, through LISTEN/NOTIFY ([`crate::instances::live::relay_notifications`]).
     pub live: broadcast::Sender<String>,
     /// Wakes the notification worker after an email was queued.
     pub outbox: outbox::Waker,
@@ -34,10 +36,21 @@ impl AppState {
     }
 
     /// Announces a committed change of organization `org_id`'s requests or instances (and
-    /// the emails it may have queued).
+    /// the emails it may have queued). On PostgreSQL the announcement goes through the
+    /// database, so open dashboards in every process hear it (this one too, by its relay).
     pub fn changed(&self, org_id: &str) {
-        // No open dashboard means no receiver; that is fine.
-        let _ = self.live.send(org_id.to_owned());
         self.outbox.wake();
+        if self.db.backend() == crate::db::Backend::Sqlite {
+            // No open dashboard means no receiver; that is fine.
+            let _ = self.live.send(org_id.to_owned());
+            return;
+        }
+        let (db, live, org_id) = (self.db.clone(), self.live.clone(), org_id.to_owned());
+        tokio::spawn(async move {
+            if let Err(err) = crate::instances::live::notify(&db, &org_id).await {
+                tracing::warn!(%err, "live NOTIFY failed; only this process's streams hear it");
+                let _ = live.send(org_id);
+            }
+        });
     }
 }

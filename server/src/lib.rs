@@ -132,8 +132,9 @@ pub async fn state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
     Ok(AppState::new(leptos_options, db, Arc::new(config)))
 }
 
-/// Starts the background work of a serving process: the notification outbox worker.
-/// Its handle is kept so `/readyz` reports a worker that stopped.
+/// Starts the background work of a serving process: the notification outbox worker and, on
+/// PostgreSQL, the relay of live-stream notifications. Their handles are kept so `/readyz`
+/// reports a worker that stopped.
 pub fn start_workers(state: &AppState) {
     let outbox = tokio::spawn(app::mail::outbox::run(
         state.db.clone(),
@@ -141,6 +142,13 @@ pub fn start_workers(state: &AppState) {
         state.outbox.clone(),
     ));
     state.metrics.add_worker("outbox", outbox);
+    if state.db.backend() == app::db::Backend::Postgres {
+        let relay = tokio::spawn(app::instances::live::relay_notifications(
+            state.config.database_url.clone(),
+            state.live.clone(),
+        ));
+        state.metrics.add_worker("live_notifications", relay);
+    }
 }
 
 /// Serves the operations endpoints (`/healthz`, `/readyz`, `/metrics`) on their own

@@ -20,10 +20,12 @@ both_backends! {
         "smtp" => "loopback",
         "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
         "live_poll_ms" => 200,
+        "live_recheck_ms" => 200,
     ],
     who_may_submit_and_watch with [
         "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
         "live_poll_ms" => 200,
+        "live_recheck_ms" => 200,
     ],
     undeliverable_notifications_are_retried with [
         "smtp" => {"host": "127.0.0.1", "port": 1, "tls": "none", "timeout_seconds": 2},

@@ -6,9 +6,12 @@
 //! the stream cannot carry another tenant's events.
 //!
 //! Changes are found by comparing snapshots of the organization's requests (status) and
-//! instances (phase). A change committed by this process wakes the stream at once
-//! ([`crate::state::AppState::changed`]); changes from other processes sharing the
-//! database are seen at the next poll (`live_poll_ms`).
+//! instances (phase), taken when the organization is announced as changed
+//! ([`crate::state::AppState::changed`]). On PostgreSQL the announcement is a NOTIFY that
+//! every portal process relays to its streams ([`relay_notifications`]), so a stream does
+//! no work while its organization is quiet: only a recheck of its access every
+//! `live_recheck_ms`. On SQLite (one process) the announcement stays in the process and a
+//! stream also polls every `live_poll_ms`, for changes made by other processes.
 //!
 //! Each event's data is JSON: `{"kind":"ready"}` once connected, then
 //! `{"kind":"request"|"instance","id":…,"status":…}` per change and
@@ -36,7 +39,64 @@ use std::{
     convert::Infallible,
     time::Duration,
 };
-use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tokio::sync::broadcast::{Receiver, Sender, error::RecvError};
+
+/// The PostgreSQL NOTIFY channel of changed organizations (the payload is the id).
+pub const CHANNEL: &str = "tenantry_live";
+/// Announced instead of an organization id when changes may have been missed (the relay
+/// reconnected): every stream looks.
+pub const EVERYONE: &str = "*";
+
+/// Announces that organization `org_id` changed, to every process listening on the database.
+pub async fn notify(db: &Db, org_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(org_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// PostgreSQL: relays every NOTIFY on [`CHANNEL`] to this process's streams, for as long as
+/// the process runs. After connecting (and after a lost connection, when notifications may
+/// have been missed) it wakes every stream.
+pub async fn relay_notifications(url: secrecy::SecretString, live: Sender<String>) {
+    use secrecy::ExposeSecret;
+    use sqlx::postgres::PgListener;
+    loop {
+        let connected = tokio::time::timeout(
+            Duration::from_secs(10),
+            PgListener::connect(url.expose_secret()),
+        )
+        .await;
+        match connected {
+            Ok(Ok(mut listener)) => match listener.listen(CHANNEL).await {
+                Ok(()) => {
+                    let _ = live.send(EVERYONE.to_owned());
+                    loop {
+                        match listener.try_recv().await {
+                            Ok(Some(notification)) => {
+                                let _ = live.send(notification.payload().to_owned());
+                            }
+                            // Lost and reconnecting: what happened meanwhile is unknown.
+                            Ok(None) => {
+                                let _ = live.send(EVERYONE.to_owned());
+                            }
+                            Err(err) => {
+                                tracing::warn!(%err, "live notifications: listener failed");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!(%err, "live notifications: LISTEN failed"),
+            },
+            Ok(Err(err)) => tracing::warn!(%err, "live notifications: cannot connect"),
+            Err(_) => tracing::warn!("live notifications: no connection within 10 s"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
 
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
@@ -100,9 +160,14 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
             .saturating_mul(60_000),
     )
     .unwrap_or(i64::MAX);
+    let poll = match state.db.backend() {
+        crate::db::Backend::Sqlite => Duration::from_millis(state.config.live_poll_ms),
+        crate::db::Backend::Postgres => Duration::from_millis(state.config.live_recheck_ms),
+    };
     let watch = Watch {
         rx: state.live.subscribe(),
-        poll: Duration::from_millis(state.config.live_poll_ms),
+        poll,
+        next_check: tokio::time::Instant::now() + poll,
         db: state.db.clone(),
         access,
         last,
@@ -126,7 +191,11 @@ pub async fn events(caller: Caller, Query(query): Query<EventsQuery>) -> Respons
 
 struct Watch {
     rx: Receiver<String>,
+    /// SQLite: how often to look for other processes' changes; PostgreSQL: how often to
+    /// recheck access while nothing is announced.
     poll: Duration,
+    /// When the stream looks next without an announcement.
+    next_check: tokio::time::Instant,
     /// The session's idle timeout: a stream is no activity, so it ends when the session
     /// would expire.
     idle_ms: i64,
@@ -148,13 +217,16 @@ impl Watch {
                 return Some(event);
             }
             tokio::select! {
-                received = self.rx.recv() => {
-                    if let Err(RecvError::Closed) = received {
-                        return None;
-                    }
-                }
-                () = tokio::time::sleep(self.poll) => {}
+                received = self.rx.recv() => match received {
+                    Err(RecvError::Closed) => return None,
+                    // Another organization changed: nothing to look at.
+                    Ok(org) if org != self.access.org_id && org != EVERYONE => continue,
+                    // This one (or announcements were dropped while the stream lagged).
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                },
+                () = tokio::time::sleep_until(self.next_check) => {}
             }
+            self.next_check = tokio::time::Instant::now() + self.poll;
             if !self.allowed().await.unwrap_or(false) {
                 return None;
             }

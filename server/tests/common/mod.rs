@@ -56,6 +56,30 @@ fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// A valid onboarding request for the organization `slug` (one package without secrets), as
+/// the wizard's form posts it.
+pub fn minimal_request(slug: &str) -> Vec<(String, String)> {
+    [
+        ("slug", slug),
+        ("draft[instance_label]", "Support Bot"),
+        ("draft[agent_name]", "Ada"),
+        ("draft[soul_md]", "# Soul"),
+        ("draft[agents_md]", "# Agents"),
+        ("draft[packages][]", "git"),
+        ("draft[billing_company]", "Acme GmbH"),
+        ("draft[billing_street]", "Main 1"),
+        ("draft[billing_postal_code]", "8000"),
+        ("draft[billing_city]", "Zürich"),
+        ("draft[billing_country]", "Switzerland"),
+        ("draft[billing_notes]", ""),
+        ("draft[contact_name]", "Jo Tester"),
+        ("draft[contact_email]", "jo@acme.example"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
 /// The raw `.eml` files in the file sink addressed to `email`, oldest first.
 pub fn sink_messages(dir: &std::path::Path, email: &str) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -207,7 +231,48 @@ pub async fn spawn_app(
     })
 }
 
+/// A second portal process on the same database as a [`TestApp`] (own pool, own workers,
+/// own port), as a scaled-out deployment runs them.
+pub struct Process {
+    pub base: String,
+    pub state: app::state::AppState,
+}
+
+impl Process {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
 impl TestApp {
+    /// Starts another portal process on this app's database, with `settings` on top of the
+    /// defaults (no peers).
+    pub async fn another_process(&self, settings: &[(&str, serde_json::Value)]) -> Process {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("local addr"));
+        let mut figment = Config::figment(None)
+            .merge(Serialized::default("database_url", &self.database_url))
+            .merge(Serialized::default("base_url", &base))
+            .merge(Serialized::default("smtp.sink_dir", &self.sink_dir));
+        for (key, value) in settings {
+            figment = figment.merge(Serialized::default(key, value));
+        }
+        let config = Config::from_figment(figment).expect("process config");
+        let options = LeptosOptions::builder()
+            .output_name("tenantry")
+            .site_root("target/site")
+            .build();
+        let state = server::state(config, options).await.expect("state");
+        server::start_workers(&state);
+        let router = server::router(state.clone());
+        tokio::spawn(async move {
+            let _ = server::serve(listener, router).await;
+        });
+        Process { base, state }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
