@@ -62,6 +62,7 @@ pub struct Config {
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
     pub secrets: SecretsConfig,
+    pub provisioning: ProvisioningConfig,
     /// The package catalog file; the built-in `catalog.default.toml` when unset.
     pub catalog_file: Option<PathBuf>,
     /// The loaded and checked catalog (from `catalog_file` or the built-in one).
@@ -163,17 +164,88 @@ fn default_oidc_scopes() -> Vec<String> {
 impl OidcIssuerConfig {
     /// Reads the client secret from its variable or file (`None` for a public client).
     pub fn client_secret(&self) -> Result<Option<SecretString>, String> {
-        if let Some(var) = &self.client_secret_env {
-            return std::env::var(var)
-                .map(|v| Some(SecretString::from(v)))
-                .map_err(|_| format!("environment variable {var} is not set"));
-        }
-        if let Some(path) = &self.client_secret_file {
-            return std::fs::read_to_string(path)
-                .map(|v| Some(SecretString::from(v.trim_end().to_owned())))
-                .map_err(|e| format!("cannot read {}: {e}", path.display()));
-        }
-        Ok(None)
+        read_secret(&self.client_secret_env, &self.client_secret_file)
+    }
+}
+
+/// A secret named by an environment variable or a file (trailing whitespace ignored);
+/// `None` when neither is set.
+pub fn read_secret(
+    env: &Option<String>,
+    file: &Option<PathBuf>,
+) -> Result<Option<SecretString>, String> {
+    if let Some(var) = env {
+        return std::env::var(var)
+            .map(|v| Some(SecretString::from(v)))
+            .map_err(|_| format!("environment variable {var} is not set"));
+    }
+    if let Some(path) = file {
+        return std::fs::read_to_string(path)
+            .map(|v| Some(SecretString::from(v.trim_end().to_owned())))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()));
+    }
+    Ok(None)
+}
+
+/// The provisioning engine (SPEC §3.6) and its drivers (SPEC §5).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisioningConfig {
+    /// Provisioning workers in this process (0: this process provisions nothing and leaves
+    /// the runs to other processes).
+    pub workers: usize,
+    /// Seconds between looks for due runs (approval and retries wake the worker sooner).
+    pub poll_seconds: u64,
+    /// How long a worker's hold on a run lasts without renewal; a crashed worker's run is
+    /// taken over after this.
+    pub lease_seconds: u64,
+    /// Attempts of a step before it waits in `error` for a person.
+    pub max_attempts: u32,
+    /// Delay before a step's second attempt; it doubles per attempt (with jitter).
+    pub retry_base_seconds: u64,
+    /// Deadline of one upstream HTTP request.
+    pub request_timeout_seconds: u64,
+    pub litellm: LiteLlmConfig,
+    pub webhook: WebhookConfig,
+}
+
+/// The LiteLLM proxy: a team per organization, a virtual key per instance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiteLlmConfig {
+    pub enabled: bool,
+    /// The proxy's base URL (`http(s)://host:4000`).
+    pub url: String,
+    /// Where the master key (`sk-…`) comes from: a variable or a file.
+    pub master_key_env: Option<String>,
+    pub master_key_file: Option<PathBuf>,
+    /// Each organization's team budget in USD and its reset period (`30d`).
+    pub team_max_budget: f64,
+    pub team_budget_duration: String,
+    /// Models the keys may use (empty: the proxy's default).
+    pub models: Vec<String>,
+}
+
+impl LiteLlmConfig {
+    pub fn master_key(&self) -> Result<Option<SecretString>, String> {
+        read_secret(&self.master_key_env, &self.master_key_file)
+    }
+}
+
+/// Signed events (Standard Webhooks) to an operator URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    pub enabled: bool,
+    pub url: String,
+    /// The signing secret (`whsec_` + base64), from a variable or a file.
+    pub secret_env: Option<String>,
+    pub secret_file: Option<PathBuf>,
+}
+
+impl WebhookConfig {
+    pub fn secret(&self) -> Result<Option<SecretString>, String> {
+        read_secret(&self.secret_env, &self.secret_file)
     }
 }
 
@@ -238,6 +310,34 @@ struct Defaults {
     ops: OpsConfig,
     oidc: Vec<String>,
     secrets: SecretsDefaults,
+    provisioning: ProvisioningDefaults,
+}
+
+#[derive(Serialize)]
+struct ProvisioningDefaults {
+    workers: usize,
+    poll_seconds: u64,
+    lease_seconds: u64,
+    max_attempts: u32,
+    retry_base_seconds: u64,
+    request_timeout_seconds: u64,
+    litellm: LiteLlmDefaults,
+    webhook: WebhookDefaults,
+}
+
+#[derive(Serialize)]
+struct LiteLlmDefaults {
+    enabled: bool,
+    url: &'static str,
+    team_max_budget: f64,
+    team_budget_duration: &'static str,
+    models: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct WebhookDefaults {
+    enabled: bool,
+    url: &'static str,
 }
 
 #[derive(Serialize)]
@@ -351,6 +451,25 @@ fn defaults() -> Defaults {
             listen: "127.0.0.1:9300".into(),
         },
         oidc: Vec::new(),
+        provisioning: ProvisioningDefaults {
+            workers: 1,
+            poll_seconds: 5,
+            lease_seconds: 60,
+            max_attempts: 5,
+            retry_base_seconds: 5,
+            request_timeout_seconds: 30,
+            litellm: LiteLlmDefaults {
+                enabled: false,
+                url: "http://127.0.0.1:4000",
+                team_max_budget: 50.0,
+                team_budget_duration: "30d",
+                models: Vec::new(),
+            },
+            webhook: WebhookDefaults {
+                enabled: false,
+                url: "",
+            },
+        },
         secrets: SecretsDefaults {
             previous_kek_files: Vec::new(),
         },
@@ -522,6 +641,49 @@ impl Config {
                 "email_verification.resends_per_hour",
                 "must be greater than 0",
             );
+        }
+        let p = &self.provisioning;
+        if p.poll_seconds == 0 || p.lease_seconds < 5 || p.max_attempts == 0 {
+            return invalid(
+                "provisioning",
+                "poll_seconds and max_attempts must be at least 1, lease_seconds at least 5",
+            );
+        }
+        if p.retry_base_seconds == 0 || p.request_timeout_seconds == 0 {
+            return invalid(
+                "provisioning",
+                "retry_base_seconds and request_timeout_seconds must be at least 1",
+            );
+        }
+        if p.litellm.enabled {
+            match p.litellm.master_key() {
+                Ok(Some(key)) if key.expose_secret().starts_with("sk-") => {}
+                Ok(Some(_)) => {
+                    return invalid("provisioning.litellm", "the master key must start with sk-");
+                }
+                Ok(None) => {
+                    return invalid(
+                        "provisioning.litellm",
+                        "set master_key_env or master_key_file",
+                    );
+                }
+                Err(problem) => return invalid("provisioning.litellm", &problem),
+            }
+        }
+        if p.webhook.enabled {
+            if !(p.webhook.url.starts_with("https://") || p.webhook.url.starts_with("http://")) {
+                return invalid("provisioning.webhook.url", "must be an http(s) URL");
+            }
+            match p.webhook.secret() {
+                Ok(Some(secret)) if crate::provisioning::webhook::key(&secret).is_some() => {}
+                Ok(_) => {
+                    return invalid(
+                        "provisioning.webhook",
+                        "secret_env or secret_file must hold whsec_ and base64 of 24-64 bytes",
+                    );
+                }
+                Err(problem) => return invalid("provisioning.webhook", &problem),
+            }
         }
         if self.notifications.claim_seconds == 0 {
             return invalid("notifications.claim_seconds", "must be greater than 0");

@@ -4,7 +4,22 @@ use crate::{config::Config, db::Db, mail::outbox, ops::Metrics};
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
+
+/// Wakes a background worker early (work was queued) instead of at its next poll.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<Notify>);
+
+impl Waker {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Resolves at the next [`Waker::wake`] (or at once for one that came meanwhile).
+    pub async fn notified(&self) {
+        self.0.notified().await;
+    }
+}
 
 /// Shared by the router (`with_state`) and provided to server functions as context.
 #[derive(Clone, FromRef)]
@@ -19,6 +34,9 @@ pub struct AppState {
     pub live: broadcast::Sender<String>,
     /// Wakes the notification worker after an email was queued.
     pub outbox: outbox::Waker,
+    /// Wakes the provisioning worker after a run was queued.
+    #[from_ref(skip)]
+    pub engine: Waker,
     /// Request counts and latencies, open streams and workers, for `/metrics` and `/readyz`.
     pub metrics: Arc<Metrics>,
 }
@@ -31,15 +49,17 @@ impl AppState {
             config,
             live: broadcast::channel(256).0,
             outbox: outbox::Waker::default(),
+            engine: Waker::default(),
             metrics: Arc::default(),
         }
     }
 
     /// Announces a committed change of organization `org_id`'s requests or instances (and
-    /// the emails it may have queued). On PostgreSQL the announcement goes through the
+    /// the emails or provisioning runs it may have queued). On PostgreSQL the announcement goes through the
     /// database, so open dashboards in every process hear it (this one too, by its relay).
     pub fn changed(&self, org_id: &str) {
         self.outbox.wake();
+        self.engine.wake();
         if self.db.backend() == crate::db::Backend::Sqlite {
             // No open dashboard means no receiver; that is fine.
             let _ = self.live.send(org_id.to_owned());

@@ -132,8 +132,8 @@ pub async fn state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
     Ok(AppState::new(leptos_options, db, Arc::new(config)))
 }
 
-/// Starts the background work of a serving process: the notification outbox worker and, on
-/// PostgreSQL, the relay of live-stream notifications. Their handles are kept so `/readyz`
+/// Starts the background work of a serving process: the notification outbox worker, the
+/// provisioning worker and, on PostgreSQL, the relay of live-stream notifications. Their handles are kept so `/readyz`
 /// reports a worker that stopped.
 pub fn start_workers(state: &AppState) {
     let outbox = tokio::spawn(app::mail::outbox::run(
@@ -142,6 +142,10 @@ pub fn start_workers(state: &AppState) {
         state.outbox.clone(),
     ));
     state.metrics.add_worker("outbox", outbox);
+    for _ in 0..state.config.provisioning.workers {
+        let engine = tokio::spawn(app::provisioning::engine::run(state.clone()));
+        state.metrics.add_worker("provisioning", engine);
+    }
     if state.db.backend() == app::db::Backend::Postgres {
         let relay = tokio::spawn(app::instances::live::relay_notifications(
             state.config.database_url.clone(),

@@ -10,13 +10,13 @@
 //! slow relay never lets a second process send the same email again.
 
 use super::{Email, send};
+pub use crate::state::Waker;
 use crate::{
     config::{Config, NotificationConfig},
     db::{Db, new_id, now_ms},
 };
 use sqlx::{Any, Executor};
 use std::{sync::Arc, time::Duration};
-use tokio::sync::Notify;
 
 /// Emails whose body carries a credential (a confirmation link): the body is erased once
 /// the email was sent or given up on, so the database does not keep working links.
@@ -179,16 +179,6 @@ pub async fn deliver_due(db: &Db, config: &Config) -> Result<Round, sqlx::Error>
     Ok(round)
 }
 
-/// Wakes the worker early (after an email was enqueued) instead of at its next poll.
-#[derive(Clone, Default)]
-pub struct Waker(Arc<Notify>);
-
-impl Waker {
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-}
-
 /// The delivery loop: a round every `notifications.poll_seconds`, or sooner when woken.
 pub async fn run(db: Db, config: Arc<Config>, waker: Waker) {
     let poll = Duration::from_secs(config.notifications.poll_seconds.max(1));
@@ -197,7 +187,7 @@ pub async fn run(db: Db, config: Arc<Config>, waker: Waker) {
             tracing::error!("notification outbox: {err}");
         }
         tokio::select! {
-            () = waker.0.notified() => {}
+            () = waker.notified() => {}
             () = tokio::time::sleep(poll) => {}
         }
     }

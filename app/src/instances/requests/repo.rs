@@ -183,14 +183,12 @@ pub async fn approve(
         }
         Err(e) => return Err(e.into()),
     }
-    sqlx::query(
-        "INSERT INTO provisioning_jobs (id, instance_id, status, attempts, created_at, updated_at)
-         VALUES ($1, $2, 'queued', 0, $3, $3)",
+    crate::provisioning::repo::enqueue(
+        &mut tx,
+        &instance_id,
+        &org_id,
+        crate::provisioning::RunKind::Provision,
     )
-    .bind(new_id())
-    .bind(&instance_id)
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     for (action, target) in [
         ("request.approve", request_id),

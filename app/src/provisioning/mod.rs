@@ -1,0 +1,202 @@
+//! The provisioning engine (SPEC §3.6): approving a request queues a run that makes the
+//! instance real in external systems, step by step, durably.
+//!
+//! - A run and its steps live in the database ([`repo`]); a worker ([`engine`]) holds a run
+//!   by a lease it renews while working, and any process takes over an expired lease.
+//! - Steps are declared once ([`STEPS`]) with the driver that runs them and the steps they
+//!   need. A failing step is recorded and retried with backoff; steps that do not need it
+//!   still run. A disabled driver's steps are `skipped`.
+//! - Every step is an idempotent *ensure*: look the resource up by its stored id or its
+//!   deterministic name, create it only when missing, record the id. A crash between
+//!   "created upstream" and "recorded here" ends in adoption on the next attempt.
+//! - Drivers: [`litellm`] (a team per organization, a virtual key per instance) and
+//!   [`webhook`] (signed Standard Webhooks events).
+
+pub mod engine;
+pub mod litellm;
+pub mod repo;
+pub mod webhook;
+
+crate::text_enum! {
+    /// Where one step of a run stands.
+    pub enum StepStatus {
+        Pending = "pending",
+        Running = "running",
+        Ok = "ok",
+        Skipped = "skipped",
+        Error = "error",
+    }
+}
+
+impl StepStatus {
+    /// Whether steps that need this one may run.
+    pub fn satisfies(self) -> bool {
+        matches!(self, StepStatus::Ok | StepStatus::Skipped)
+    }
+}
+
+crate::text_enum! {
+    /// What a run does.
+    pub enum RunKind {
+        Provision = "provision",
+        Reconcile = "reconcile",
+        Deprovision = "deprovision",
+    }
+}
+
+crate::text_enum! {
+    /// Where a run stands.
+    pub enum RunStatus {
+        Pending = "pending",
+        Running = "running",
+        Done = "done",
+        Error = "error",
+    }
+}
+
+/// The driver that runs a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Driver {
+    LiteLlm,
+    Webhook,
+}
+
+/// One step of a provisioning run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// Stored in `provisioning_steps.step`; also the key of what it produced.
+    pub key: &'static str,
+    pub driver: Driver,
+    /// Steps that must be `ok` or `skipped` before this one runs.
+    pub needs: &'static [&'static str],
+}
+
+/// Every step of a provisioning run, in the order they are shown and tried.
+pub const STEPS: &[Step] = &[
+    Step {
+        key: "webhook.approved",
+        driver: Driver::Webhook,
+        needs: &[],
+    },
+    Step {
+        key: "litellm.team",
+        driver: Driver::LiteLlm,
+        needs: &[],
+    },
+    Step {
+        key: "litellm.key",
+        driver: Driver::LiteLlm,
+        needs: &["litellm.team"],
+    },
+    Step {
+        key: "webhook.provisioned",
+        driver: Driver::Webhook,
+        needs: &["litellm.key"],
+    },
+];
+
+/// The step named `key`.
+pub fn step(key: &str) -> Option<&'static Step> {
+    STEPS.iter().find(|s| s.key == key)
+}
+
+/// Why a step failed: retrying may help (`Transient`) or cannot (`Permanent`, e.g. a
+/// rejected token or a name owned by someone else). The message is ours: never a secret,
+/// never an upstream body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    #[error("{message}")]
+    Transient {
+        message: String,
+        /// The upstream asked to wait at least this long (`Retry-After`).
+        retry_after_secs: Option<u64>,
+    },
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl StepError {
+    pub fn transient(message: impl Into<String>) -> Self {
+        StepError::Transient {
+            message: message.into(),
+            retry_after_secs: None,
+        }
+    }
+
+    /// The error for an upstream HTTP answer that was not a success: 408, 429 and 5xx
+    /// are worth retrying, other 4xx are not.
+    pub fn from_status(system: &str, status: u16, retry_after_secs: Option<u64>) -> Self {
+        let message = format!("{system} answered HTTP {status}");
+        match status {
+            408 | 425 | 429 | 500..=599 => StepError::Transient {
+                message,
+                retry_after_secs,
+            },
+            401 | 403 => StepError::Permanent(format!(
+                "{system} refused the credentials (HTTP {status}); check its token"
+            )),
+            _ => StepError::Permanent(message),
+        }
+    }
+
+    /// The error for a request that got no answer (refused, timed out, reset).
+    pub fn from_transport(system: &str, err: &reqwest::Error) -> Self {
+        let what = if err.is_timeout() {
+            "did not answer in time"
+        } else if err.is_connect() {
+            "could not be reached"
+        } else {
+            "broke off the exchange"
+        };
+        StepError::transient(format!("{system} {what}"))
+    }
+}
+
+/// What an ensure produced: the upstream id, recorded so later runs find it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Produced {
+    pub external_id: String,
+}
+
+/// The `Retry-After` of a response, in seconds (the delta form).
+pub fn retry_after(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_need_is_an_earlier_step() {
+        for (i, step) in STEPS.iter().enumerate() {
+            for need in step.needs {
+                let at = STEPS.iter().position(|s| s.key == *need);
+                assert!(at.is_some_and(|at| at < i), "{} needs {need}", step.key);
+            }
+        }
+    }
+
+    #[test]
+    fn statuses_sort_into_retryable_and_permanent() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(matches!(
+                StepError::from_status("X", status, None),
+                StepError::Transient { .. }
+            ));
+        }
+        for status in [400, 401, 403, 404, 409, 410, 422] {
+            assert!(matches!(
+                StepError::from_status("X", status, None),
+                StepError::Permanent(_)
+            ));
+        }
+    }
+}

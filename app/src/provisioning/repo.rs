@@ -1,0 +1,371 @@
+//! Runs, steps, produced resources and sealed step secrets: the provisioning repository.
+//!
+//! A worker holds a run through a [`Lease`]; every write a worker makes to a run or its
+//! steps is conditional on still holding it, so a worker that lost its lease (it stalled
+//! and another process took over) changes nothing.
+
+use super::{RunKind, RunStatus, Step, StepStatus};
+use crate::{
+    db::{Backend, Db, new_id, now_ms},
+    instances::status::{InstancePhase, RequestStatus},
+};
+use sqlx::{Any, Transaction};
+
+/// Queues a run for `instance_id` (inside the approving transaction); its steps are laid
+/// out when a worker first takes it, from the drivers configured then.
+pub async fn enqueue(
+    tx: &mut Transaction<'static, Any>,
+    instance_id: &str,
+    organization_id: &str,
+    kind: RunKind,
+) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO provisioning_runs (id, instance_id, organization_id, kind, status,
+                                        next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $5, $5)",
+    )
+    .bind(&id)
+    .bind(instance_id)
+    .bind(organization_id)
+    .bind(kind.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// A run a worker holds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: String,
+    pub instance_id: String,
+    pub organization_id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RunKind,
+}
+
+/// Who holds a run.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub run_id: String,
+    pub owner: String,
+}
+
+/// Takes the oldest due run (pending and due, or running under an expired lease) for
+/// `owner` until `lease_ms` from now. PostgreSQL skips rows other workers are taking at the
+/// same moment; SQLite's single writer makes the statement atomic.
+pub async fn claim(db: &Db, owner: &str, lease_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    let now = now_ms();
+    let lock = match db.backend() {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let statement = format!(
+        "UPDATE provisioning_runs SET status = 'running', lease_owner = $1, lease_until = $2,
+                updated_at = $3
+         WHERE id = (SELECT id FROM provisioning_runs
+                     WHERE (status = 'pending' AND next_attempt_at <= $3)
+                        OR (status = 'running' AND lease_until < $3)
+                     ORDER BY next_attempt_at LIMIT 1 {lock})
+         RETURNING id, instance_id, organization_id, kind"
+    );
+    sqlx::query_as(&statement)
+        .bind(owner)
+        .bind(now.saturating_add(lease_ms))
+        .bind(now)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Extends the lease; `false` when it was lost.
+pub async fn renew(db: &Db, lease: &Lease, lease_ms: i64) -> Result<bool, sqlx::Error> {
+    let renewed = sqlx::query(
+        "UPDATE provisioning_runs SET lease_until = $1
+         WHERE id = $2 AND lease_owner = $3 AND status = 'running'",
+    )
+    .bind(now_ms().saturating_add(lease_ms))
+    .bind(&lease.run_id)
+    .bind(&lease.owner)
+    .execute(db.pool())
+    .await?;
+    Ok(renewed.rows_affected() == 1)
+}
+
+/// Ends the hold: the run is `status`, due again at `next_attempt_at` when pending.
+pub async fn release(
+    db: &Db,
+    lease: &Lease,
+    status: RunStatus,
+    next_attempt_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let released = sqlx::query(
+        "UPDATE provisioning_runs SET status = $1, lease_owner = NULL, lease_until = NULL,
+                next_attempt_at = COALESCE($2, next_attempt_at), updated_at = $3,
+                finished_at = CASE WHEN $1 = 'done' THEN $3 ELSE NULL END
+         WHERE id = $4 AND lease_owner = $5 AND status = 'running'",
+    )
+    .bind(status.as_str())
+    .bind(next_attempt_at)
+    .bind(now)
+    .bind(&lease.run_id)
+    .bind(&lease.owner)
+    .execute(db.pool())
+    .await?;
+    Ok(released.rows_affected() == 1)
+}
+
+/// One step as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StepRow {
+    pub step: String,
+    #[sqlx(try_from = "String")]
+    pub status: StepStatus,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+/// The run's steps in order.
+pub async fn steps(db: &Db, run_id: &str) -> Result<Vec<StepRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT step, status, attempts, last_error, next_attempt_at, started_at, finished_at
+         FROM provisioning_steps WHERE run_id = $1 ORDER BY position",
+    )
+    .bind(run_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Lays out the run's steps the first time a worker holds it.
+pub async fn lay_out(db: &Db, lease: &Lease, steps: &[Step]) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let held = sqlx::query(
+        "UPDATE provisioning_runs SET updated_at = updated_at
+         WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+    )
+    .bind(&lease.run_id)
+    .bind(&lease.owner)
+    .execute(&mut *tx)
+    .await?;
+    let existing: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM provisioning_steps WHERE run_id = $1")
+            .bind(&lease.run_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if held.rows_affected() == 1 && existing == 0 {
+        for (position, step) in steps.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO provisioning_steps (run_id, step, position, status, attempts)
+                 VALUES ($1, $2, $3, 'pending', 0)",
+            )
+            .bind(&lease.run_id)
+            .bind(step.key)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// The condition every step write carries: the run is still held by this lease.
+const HELD: &str = "EXISTS (SELECT 1 FROM provisioning_runs r
+                            WHERE r.id = provisioning_steps.run_id AND r.lease_owner = $2
+                                  AND r.status = 'running')";
+
+/// Marks a step running (one more attempt); `false` when the lease is gone.
+pub async fn start_step(db: &Db, lease: &Lease, step: &str) -> Result<bool, sqlx::Error> {
+    let statement = format!(
+        "UPDATE provisioning_steps SET status = 'running', attempts = attempts + 1,
+                started_at = $3, finished_at = NULL
+         WHERE run_id = $1 AND step = $4 AND {HELD}"
+    );
+    let started = sqlx::query(&statement)
+        .bind(&lease.run_id)
+        .bind(&lease.owner)
+        .bind(now_ms())
+        .bind(step)
+        .execute(db.pool())
+        .await?;
+    Ok(started.rows_affected() == 1)
+}
+
+/// How a step attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    Ok,
+    Skipped,
+    /// `retry_at`: when it is tried again; `None` waits for a person.
+    Error {
+        message: String,
+        retry_at: Option<i64>,
+    },
+}
+
+/// Records how a step ended; `false` when the lease is gone.
+pub async fn finish_step(
+    db: &Db,
+    lease: &Lease,
+    step: &str,
+    finished: &Finished,
+) -> Result<bool, sqlx::Error> {
+    let (status, error, retry_at) = match finished {
+        Finished::Ok => (StepStatus::Ok, None, None),
+        Finished::Skipped => (StepStatus::Skipped, None, None),
+        Finished::Error { message, retry_at } => {
+            (StepStatus::Error, Some(message.as_str()), *retry_at)
+        }
+    };
+    let statement = format!(
+        "UPDATE provisioning_steps SET status = $3, last_error = $4, next_attempt_at = $5,
+                finished_at = $6
+         WHERE run_id = $1 AND step = $7 AND {HELD}"
+    );
+    let done = sqlx::query(&statement)
+        .bind(&lease.run_id)
+        .bind(&lease.owner)
+        .bind(status.as_str())
+        .bind(error)
+        .bind(retry_at)
+        .bind(now_ms())
+        .bind(step)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The external id a step produced for the instance, if recorded.
+pub async fn resource(
+    db: &Db,
+    instance_id: &str,
+    step: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT external_id FROM instance_resources WHERE instance_id = $1 AND step = $2",
+    )
+    .bind(instance_id)
+    .bind(step)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Records (or replaces) the external id a step produced.
+pub async fn record_resource(
+    db: &Db,
+    instance_id: &str,
+    step: &str,
+    external_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO instance_resources (instance_id, step, external_id, updated_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (instance_id, step) DO UPDATE SET external_id = excluded.external_id,
+                                                     updated_at = excluded.updated_at",
+    )
+    .bind(instance_id)
+    .bind(step)
+    .bind(external_id)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// A sealed secret a step stored for the instance.
+pub async fn sealed_secret(
+    db: &Db,
+    instance_id: &str,
+    name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT sealed FROM instance_secrets WHERE instance_id = $1 AND name = $2")
+        .bind(instance_id)
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Stores (or replaces) a sealed secret of the instance.
+pub async fn store_secret(
+    db: &Db,
+    instance_id: &str,
+    name: &str,
+    sealed: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO instance_secrets (instance_id, name, sealed) VALUES ($1, $2, $3)
+         ON CONFLICT (instance_id, name) DO UPDATE SET sealed = excluded.sealed",
+    )
+    .bind(instance_id)
+    .bind(name)
+    .bind(sealed)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// What the steps need to know about the instance.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InstanceContext {
+    pub instance_id: String,
+    pub name: String,
+    pub request_id: String,
+    pub organization_id: String,
+    pub slug: String,
+}
+
+pub async fn instance(db: &Db, instance_id: &str) -> Result<InstanceContext, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id AS instance_id, i.name, i.request_id, i.organization_id, o.slug
+         FROM instances i JOIN organizations o ON o.id = i.organization_id
+         WHERE i.id = $1",
+    )
+    .bind(instance_id)
+    .fetch_one(db.pool())
+    .await
+}
+
+/// Sets the instance's phase and moves its request along (`approved → provisioning →
+/// active`): `request` is written only over the statuses in `from`.
+pub async fn set_phase(
+    db: &Db,
+    instance: &InstanceContext,
+    phase: InstancePhase,
+    request: RequestStatus,
+    from: &[RequestStatus],
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE instances SET phase = $1, updated_at = $2 WHERE id = $3")
+        .bind(phase.as_str())
+        .bind(now)
+        .bind(&instance.instance_id)
+        .execute(&mut *tx)
+        .await?;
+    for old in from {
+        sqlx::query(
+            "UPDATE instance_requests SET status = $1, updated_at = $2
+             WHERE id = $3 AND status = $4",
+        )
+        .bind(request.as_str())
+        .bind(now)
+        .bind(&instance.request_id)
+        .bind(old.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// The earliest time a pending run is due, to sleep until then.
+pub async fn next_due(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM provisioning_runs WHERE status = 'pending'",
+    )
+    .fetch_one(db.pool())
+    .await
+}
