@@ -25,8 +25,9 @@ use sqlx::Row;
 
 both_backends! {
     secrets_are_sealed_at_rest,
-    approve_reject_and_reapprove,
-    two_staff_approve_at_once,
+    // The provisioning engine is tested on its own (provisioning.rs); here approval only.
+    approve_reject_and_reapprove with ["provisioning" => {"workers": 0}],
+    two_staff_approve_at_once with ["provisioning" => {"workers": 0}],
     the_queue_lists_oldest_pending_first,
 }
 
@@ -421,7 +422,7 @@ async fn approve_reject_and_reapprove(app: &TestApp) {
         instance.get::<String, _>("packages"),
         "[\"telegram\",\"git\"]"
     );
-    assert_eq!(app.count("provisioning_jobs").await, 1);
+    assert_eq!(app.count("provisioning_runs").await, 1);
     let actions = app.audit_actions().await;
     for action in ["request.reject", "request.approve", "instance.create"] {
         assert!(actions.iter().any(|(a, _)| a == action), "{action}");
@@ -503,7 +504,7 @@ async fn two_staff_approve_at_once(app: &TestApp) {
     let body: Value = loser.json().await.unwrap();
     assert_eq!(body["code"], "conflict");
     assert_eq!(app.count("instances").await, 1);
-    assert_eq!(app.count("provisioning_jobs").await, 1);
+    assert_eq!(app.count("provisioning_runs").await, 1);
 }
 
 /// The requester `user` as [`app::auth::caller::Caller::org`] gives an owner of `org`.

@@ -3,6 +3,7 @@
 //! PostgreSQL through [`both_backends!`].
 #![allow(dead_code)]
 
+pub mod fakes;
 pub mod peers;
 
 use app::{config::Config, db::Db};

@@ -1,0 +1,526 @@
+//! The provisioning engine (issue 12) against loopback fakes of LiteLLM and a webhook
+//! endpoint, on both databases: approval provisions the instance to `Ready`, disabled
+//! drivers are skipped, upstream faults are retried or stop at once, a resource created
+//! before a crash is adopted, two workers racing for a run do it once, and a run whose
+//! worker died is taken over after its lease without creating anything twice.
+// Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::provisioning::{engine::Engine, repo, webhook};
+use common::{
+    Process, TestApp,
+    fakes::{FakeLiteLlm, MASTER_KEY, WebhookReceiver},
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::Row;
+use std::time::Duration;
+
+const KEK: &str = "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk=";
+const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+
+both_backends! {
+    approval_provisions_through_litellm_and_the_webhook with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+    disabled_drivers_are_skipped with ["provisioning" => {"poll_seconds": 1}],
+    upstream_faults_are_retried with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+    a_refused_token_stops_at_once with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+    an_unreachable_upstream_is_retried with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+    what_exists_upstream_is_adopted_not_duplicated with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+    two_workers_race_and_a_dead_workers_run_is_taken_over with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+}
+
+/// The key files the configuration names.
+fn credential_files(app: &TestApp, master_key: &str) -> (String, String) {
+    let dir = app.sink_dir.parent().unwrap().join("credentials");
+    std::fs::create_dir_all(&dir).unwrap();
+    let master = dir.join(format!("litellm-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&master, format!("{master_key}\n")).unwrap();
+    let secret = dir.join("webhook");
+    std::fs::write(&secret, WEBHOOK_SECRET).unwrap();
+    (master.display().to_string(), secret.display().to_string())
+}
+
+/// A process on the app's database whose drivers talk to the fakes.
+async fn engine_process(
+    app: &TestApp,
+    litellm: &FakeLiteLlm,
+    hook: &WebhookReceiver,
+    master_key: &str,
+    workers: usize,
+) -> Process {
+    let (master, secret) = credential_files(app, master_key);
+    app.another_process(&[
+        (
+            "provisioning",
+            json!({
+                "workers": workers, "poll_seconds": 1, "retry_base_seconds": 1,
+                "lease_seconds": 5, "max_attempts": 3, "request_timeout_seconds": 2,
+                "litellm": {"enabled": true, "url": litellm.url, "master_key_file": master},
+                "webhook": {"enabled": true, "url": hook.url, "secret_file": secret},
+            }),
+        ),
+        ("secrets", json!({"kek": KEK})),
+    ])
+    .await
+}
+
+/// Registers Acme, submits a request and approves it; returns the instance's id.
+async fn approve(app: &TestApp) -> String {
+    app.register_company("Acme", "owner@acme.example").await;
+    let request = common::minimal_request("acme");
+    let form: Vec<(&str, &str)> = request
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.call("requests/submit", &form).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let id: String = res.json().await.unwrap();
+    let (_, admin) = app
+        .staff("platform_admin", "admin@platform.example", "en")
+        .await;
+    let res = app
+        .call_with_cookie("admin/requests/approve", &[("id", &id)], &admin)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    sqlx::query_scalar("SELECT id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn phase(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT phase FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn wait_for_phase(app: &TestApp, want: &str, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let now = phase(app).await;
+        if now == want {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the instance is {now}, not {want}, after {within:?}; steps: {:?}",
+            steps(app).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// (step, status, attempts, last error, retry scheduled) of the newest run.
+async fn steps(app: &TestApp) -> Vec<(String, String, i64, Option<String>, bool)> {
+    sqlx::query(
+        "SELECT s.step, s.status, s.attempts, s.last_error, s.next_attempt_at
+         FROM provisioning_steps s JOIN provisioning_runs r ON r.id = s.run_id
+         ORDER BY r.created_at DESC, s.position",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            r.get("step"),
+            r.get("status"),
+            r.get("attempts"),
+            r.get("last_error"),
+            r.get::<Option<i64>, _>("next_attempt_at").is_some(),
+        )
+    })
+    .collect()
+}
+
+async fn request_status(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT status FROM instance_requests")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn approval_provisions_through_litellm_and_the_webhook(app: &TestApp) {
+    let litellm = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
+    let instance = approve(app).await;
+    wait_for_phase(app, "Ready", Duration::from_secs(20)).await;
+    assert_eq!(request_status(app).await, "active");
+    let steps = steps(app).await;
+    assert!(
+        steps
+            .iter()
+            .all(|s| s.1 == "ok" && s.2 == 1 && s.3.is_none()),
+        "{steps:?}"
+    );
+
+    // Upstream: one team for the organization, one key named after the instance.
+    let org: String = sqlx::query_scalar("SELECT organization_id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let name: String = sqlx::query_scalar("SELECT name FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(litellm.team_count(), 1);
+    let team = litellm.with(|s| s.teams.get(&format!("tenantry-{org}")).cloned());
+    let team = team.expect("the team id is tenantry-<organization id>");
+    assert_eq!(team["team_alias"], "acme");
+    assert_eq!(team["max_budget"], 50.0);
+    let keys = litellm.keys();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].alias, name);
+    assert_eq!(keys[0].team_id, format!("tenantry-{org}"));
+    // Here: the key's id, and its raw value sealed (and readable with the KEK).
+    assert_eq!(
+        repo::resource(&app.db, &instance, "litellm.key")
+            .await
+            .unwrap(),
+        Some(keys[0].token.clone())
+    );
+    let sealed = repo::sealed_secret(&app.db, &instance, "litellm.key")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!sealed.contains(&keys[0].raw));
+    let keyring = app::secrets::Keyring::from_config(&app.config.secrets)
+        .unwrap()
+        .unwrap();
+    let request_id: String = sqlx::query_scalar("SELECT request_id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let binding = app::secrets::Binding {
+        organization_id: &org,
+        request_id: &request_id,
+        purpose: "litellm.key",
+    };
+    let opened = app::secrets::open(&app.db, &keyring, binding, &sealed)
+        .await
+        .unwrap();
+    assert_eq!(secrecy::ExposeSecret::expose_secret(&opened), keys[0].raw);
+    // The raw key is nowhere else: not in the dashboard's data, not in the audit log.
+    let overview = app.call("orgs/overview", &[("slug", "acme")]).await;
+    assert!(!overview.text().await.unwrap().contains(&keys[0].raw));
+    let audit: Vec<String> = sqlx::query("SELECT COALESCE(detail, '') AS d FROM audit_events")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("d"))
+        .collect();
+    assert!(audit.iter().all(|d| !d.contains("sk-")));
+
+    // Two signed events, verified with our constant-time, length-checked check.
+    let key = webhook::key(&secrecy::SecretString::from(WEBHOOK_SECRET)).unwrap();
+    let deliveries = hook.deliveries();
+    let kinds: Vec<String> = deliveries
+        .iter()
+        .map(|d| {
+            let now = app::db::now_ms() / 1000;
+            assert!(
+                webhook::verify(&key, &d.id, &d.timestamp, &d.signature, &d.body, now, 300),
+                "signature of {}",
+                d.id
+            );
+            let body: Value = serde_json::from_slice(&d.body).unwrap();
+            assert_eq!(body["data"]["instance"]["name"], name.as_str());
+            body["type"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(kinds, ["instance.approved", "instance.provisioned"]);
+}
+
+async fn disabled_drivers_are_skipped(app: &TestApp) {
+    approve(app).await;
+    wait_for_phase(app, "Ready", Duration::from_secs(20)).await;
+    let steps = steps(app).await;
+    assert_eq!(steps.len(), 4);
+    assert!(
+        steps.iter().all(|s| s.1 == "skipped" && s.2 == 0),
+        "{steps:?}"
+    );
+    assert_eq!(request_status(app).await, "active");
+}
+
+async fn upstream_faults_are_retried(app: &TestApp) {
+    let litellm = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    // Two 500s, then the proxy behaves: retried with backoff, then Ready.
+    litellm.with(|s| s.fail_next = 2);
+    // The webhook endpoint throttles once, asking for a 1 s pause.
+    hook.state
+        .lock()
+        .unwrap()
+        .answers
+        .push_back((reqwest::StatusCode::TOO_MANY_REQUESTS, Some("1")));
+    let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
+    approve(app).await;
+    wait_for_phase(app, "Ready", Duration::from_secs(30)).await;
+    let steps_now = steps(app).await;
+    let team = steps_now.iter().find(|s| s.0 == "litellm.team").unwrap();
+    assert_eq!(team.2, 3, "two failures, then success: {steps_now:?}");
+    let approved = steps_now
+        .iter()
+        .find(|s| s.0 == "webhook.approved")
+        .unwrap();
+    assert_eq!(approved.2, 2, "throttled once: {steps_now:?}");
+    assert_eq!(litellm.team_count(), 1);
+    assert_eq!(litellm.keys().len(), 1);
+    // The same event id on both attempts, so the receiver can drop the duplicate.
+    let ids: Vec<String> = hook.deliveries().iter().map(|d| d.id.clone()).collect();
+    assert_eq!(ids[0], ids[1]);
+}
+
+/// A wrong master key: 401 is permanent, so the step stops at once and waits for a
+/// person; what does not need it still runs.
+async fn a_refused_token_stops_at_once(app: &TestApp) {
+    let other = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    let _wrong = engine_process(app, &other, &hook, "sk-wrong", 1).await;
+    approve(app).await;
+    wait_for_phase(app, "Error", Duration::from_secs(20)).await;
+    let steps_now = steps(app).await;
+    let team = steps_now.iter().find(|s| s.0 == "litellm.team").unwrap();
+    assert_eq!(
+        (team.1.as_str(), team.2, team.4),
+        ("error", 1, false),
+        "{steps_now:?}"
+    );
+    let message = team.3.clone().unwrap();
+    assert!(message.contains("refused the credentials"), "{message}");
+    assert!(!message.contains("sk-"), "no key in the message: {message}");
+    let status = |key: &str| {
+        steps_now
+            .iter()
+            .find(|s| s.0 == key)
+            .map(|s| s.1.clone())
+            .unwrap()
+    };
+    assert_eq!(status("webhook.approved"), "ok");
+    assert_eq!(status("litellm.key"), "pending");
+    assert_eq!(other.team_count(), 0);
+}
+
+async fn what_exists_upstream_is_adopted_not_duplicated(app: &TestApp) {
+    let litellm = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    let process = engine_process(app, &litellm, &hook, MASTER_KEY, 0).await;
+    let instance = approve(app).await;
+    let org: String = sqlx::query_scalar("SELECT organization_id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let name: String = sqlx::query_scalar("SELECT name FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    // A crash after the team and a key were created upstream, before either was recorded
+    // here (so the key's raw value is lost).
+    litellm.with(|s| {
+        s.teams
+            .insert(format!("tenantry-{org}"), json!({"team_alias": "acme"}));
+        s.keys.push(common::fakes::FakeKey {
+            alias: name.clone(),
+            team_id: format!("tenantry-{org}"),
+            raw: "sk-lost".into(),
+            token: "lost-token".into(),
+        });
+    });
+    let engine = Engine::new(process.state.clone()).unwrap();
+    assert!(engine.work_one().await.unwrap());
+    assert_eq!(phase(app).await, "Ready");
+    assert_eq!(litellm.team_count(), 1, "the team is adopted");
+    let keys = litellm.keys();
+    assert_eq!(
+        keys.len(),
+        1,
+        "the orphaned key is replaced, not joined by a second"
+    );
+    assert_ne!(keys[0].raw, "sk-lost");
+    assert_eq!(
+        repo::resource(&app.db, &instance, "litellm.key")
+            .await
+            .unwrap(),
+        Some(keys[0].token.clone())
+    );
+    // Reconcile: with everything recorded, a second run adopts and creates nothing.
+    let mut tx = app.db.pool().begin().await.unwrap();
+    repo::enqueue(
+        &mut tx,
+        &instance,
+        &org,
+        app::provisioning::RunKind::Reconcile,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let requests_before = litellm.with(|s| s.log.len());
+    assert!(engine.work_one().await.unwrap());
+    assert_eq!(litellm.team_count(), 1);
+    assert_eq!(litellm.keys(), keys);
+    let calls: Vec<String> = litellm.with(|s| s.log[requests_before..].to_vec());
+    assert_eq!(calls, ["GET /team/info", "GET /key/list"]);
+
+    // A malformed answer is a transient failure, recorded without the body.
+    litellm.with(|s| s.garble_key_list = true);
+    let mut tx = app.db.pool().begin().await.unwrap();
+    repo::enqueue(
+        &mut tx,
+        &instance,
+        &org,
+        app::provisioning::RunKind::Reconcile,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(engine.work_one().await.unwrap());
+    let newest = steps(app).await;
+    let key = newest.iter().find(|s| s.0 == "litellm.key").unwrap();
+    assert_eq!(key.1, "error");
+    assert!(key.4, "a retry is scheduled: {newest:?}");
+    assert!(!key.3.as_deref().unwrap().contains("html"), "{newest:?}");
+}
+
+async fn two_workers_race_and_a_dead_workers_run_is_taken_over(app: &TestApp) {
+    let litellm = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    let process = engine_process(app, &litellm, &hook, MASTER_KEY, 0).await;
+    approve(app).await;
+    let (a, b) = (
+        Engine::new(process.state.clone()).unwrap(),
+        Engine::new(process.state.clone()).unwrap(),
+    );
+    let (ran_a, ran_b) = tokio::join!(a.work_one(), b.work_one());
+    let ran = [ran_a.unwrap(), ran_b.unwrap()];
+    assert_eq!(
+        ran.iter().filter(|r| **r).count(),
+        1,
+        "exactly one ran it: {ran:?}"
+    );
+    assert_eq!(phase(app).await, "Ready");
+    assert_eq!(litellm.team_count(), 1);
+    assert_eq!(litellm.keys().len(), 1);
+    assert_eq!(hook.deliveries().len(), 2);
+
+    // A worker takes a run and dies mid-step (it never renews or records anything).
+    let instance: String = sqlx::query_scalar("SELECT id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let org: String = sqlx::query_scalar("SELECT organization_id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let mut tx = app.db.pool().begin().await.unwrap();
+    repo::enqueue(
+        &mut tx,
+        &instance,
+        &org,
+        app::provisioning::RunKind::Reconcile,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let dead = repo::claim(&app.db, "dead-worker", 1_500)
+        .await
+        .unwrap()
+        .unwrap();
+    let lease = repo::Lease {
+        run_id: dead.id.clone(),
+        owner: "dead-worker".into(),
+    };
+    repo::lay_out(&app.db, &lease, app::provisioning::STEPS)
+        .await
+        .unwrap();
+    assert!(
+        repo::start_step(&app.db, &lease, "webhook.approved")
+            .await
+            .unwrap()
+    );
+    // While the lease holds, nobody else takes the run.
+    assert!(!a.work_one().await.unwrap());
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    assert!(
+        b.work_one().await.unwrap(),
+        "the expired lease is taken over"
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM provisioning_runs WHERE id = $1")
+        .bind(&dead.id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "done");
+    // The dead worker's late write changes nothing.
+    assert!(
+        !repo::finish_step(
+            &app.db,
+            &lease,
+            "webhook.approved",
+            &repo::Finished::Skipped
+        )
+        .await
+        .unwrap()
+    );
+    assert_eq!(litellm.team_count(), 1);
+    assert_eq!(litellm.keys().len(), 1);
+}
+
+/// Connection refused: a transient failure with a retry scheduled, the instance still
+/// provisioning (not in error) while retries remain.
+async fn an_unreachable_upstream_is_retried(app: &TestApp) {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let litellm = FakeLiteLlm {
+        url: format!("http://127.0.0.1:{port}"),
+        state: Default::default(),
+    };
+    let hook = WebhookReceiver::start().await;
+    let process = engine_process(app, &litellm, &hook, MASTER_KEY, 0).await;
+    approve(app).await;
+    let engine = Engine::new(process.state.clone()).unwrap();
+    assert!(engine.work_one().await.unwrap());
+    assert_eq!(phase(app).await, "Provisioning");
+    let now = steps(app).await;
+    let team = now.iter().find(|s| s.0 == "litellm.team").unwrap();
+    assert_eq!(
+        (team.1.as_str(), team.2, team.4),
+        ("error", 1, true),
+        "{now:?}"
+    );
+    assert_eq!(team.3.as_deref(), Some("LiteLLM could not be reached"));
+    let run: String = sqlx::query_scalar("SELECT status FROM provisioning_runs")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(run, "pending");
+}
