@@ -428,6 +428,18 @@ fn cases() -> Vec<Case> {
             args: |fx| pairs(&[("id", &fx.request)]),
             expect: STAFF,
         },
+        // Staff's provisioning actions; the id names no instance, so staff get 404 (the
+        // actions themselves are tested in provisioning.rs).
+        Case {
+            endpoint: "admin/instances/retry",
+            args: |fx| pairs(&[("instance_id", &fx.request)]),
+            expect: [401, 403, 403, 403, 403, 403, 403, 404, 404, 403],
+        },
+        Case {
+            endpoint: "admin/instances/reconcile",
+            args: |fx| pairs(&[("instance_id", &fx.request)]),
+            expect: [401, 403, 403, 403, 403, 403, 403, 404, 404, 403],
+        },
         Case {
             endpoint: "requests/wizard",
             args: |fx| pairs(&[("slug", &fx.slug)]),

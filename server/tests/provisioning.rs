@@ -328,6 +328,111 @@ async fn a_refused_token_stops_at_once(app: &TestApp) {
     assert_eq!(status("webhook.approved"), "ok");
     assert_eq!(status("litellm.key"), "pending");
     assert_eq!(other.team_count(), 0);
+    // Customers see that it failed, not why; staff see the message.
+    let overview: Value = app
+        .call("orgs/overview", &[("slug", "acme")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shown = &overview["instances"][0]["steps"];
+    let failed = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "litellm.team")
+        .unwrap();
+    assert_eq!(failed["status"], "error");
+    assert!(failed["error"].is_null(), "{failed}");
+    let (_, staff) = app
+        .staff("platform_operator", "ops@platform.example", "en")
+        .await;
+    let request: String = sqlx::query_scalar("SELECT id FROM instance_requests")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let detail: Value = app
+        .call_with_cookie("admin/requests/get", &[("id", &request)], &staff)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen = detail["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "litellm.team")
+        .unwrap()
+        .clone();
+    assert!(
+        seen["error"]
+            .as_str()
+            .unwrap()
+            .contains("refused the credentials")
+    );
+
+    // Staff fix the key and retry: the run resumes and the instance becomes Ready.
+    let dir = app.sink_dir.parent().unwrap().join("credentials");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("litellm-")
+        {
+            std::fs::write(&path, MASTER_KEY).unwrap();
+        }
+    }
+    let instance: String = sqlx::query_scalar("SELECT id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    // A customer cannot.
+    common::expect_error(
+        app.call("admin/instances/retry", &[("instance_id", &instance)])
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let res = app
+        .call_with_cookie(
+            "admin/instances/retry",
+            &[("instance_id", &instance)],
+            &staff,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    wait_for_phase(app, "Ready", Duration::from_secs(20)).await;
+    assert_eq!(other.team_count(), 1);
+    assert_eq!(other.keys().len(), 1);
+    // Reconcile after an out-of-band delete recreates the key, and the drift is visible in
+    // the step's new id.
+    other.with(|s| s.keys.clear());
+    let res = app
+        .call_with_cookie(
+            "admin/instances/reconcile",
+            &[("instance_id", &instance)],
+            &staff,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for _ in 0..200 {
+        if other.keys().len() == 1 && phase(app).await == "Ready" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(other.keys().len(), 1, "{:?}", steps(app).await);
+    assert_eq!(other.team_count(), 1);
+    let actions = app.audit_actions().await;
+    for action in ["instance.retry", "instance.reconcile"] {
+        assert!(
+            actions.contains(&(action.to_owned(), "success".to_owned())),
+            "{action}"
+        );
+    }
 }
 
 async fn what_exists_upstream_is_adopted_not_duplicated(app: &TestApp) {

@@ -7,6 +7,7 @@ use super::{
     overview::{InstanceRow, OrgOverview, PackageName, RequestRow, get_org_overview},
     requests::page::status_name,
     status::{InstancePhase, RequestStatus},
+    steps::Steps,
 };
 use crate::{
     components::{
@@ -155,7 +156,11 @@ fn Overview(overview: OrgOverview, live: RwSignal<bool>) -> impl IntoView {
 
 /// A status or phase: `state` is its stored text, `colour` its badge classes.
 #[component]
-fn Badge(state: &'static str, colour: &'static str, label: Signal<&'static str>) -> impl IntoView {
+pub fn Badge(
+    state: &'static str,
+    colour: &'static str,
+    label: Signal<&'static str>,
+) -> impl IntoView {
     view! {
         <span
             data-test="badge"
@@ -191,6 +196,16 @@ fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
                     let label = Signal::derive(move || phase_name(phase, t.get()));
                     let packages = row.packages.clone();
                     let packages = move || PackageName::join(&packages, lang.get());
+                    let steps = (!row.steps.is_empty())
+                        .then(|| {
+                            view! {
+                                <tr data-test="instance-steps">
+                                    <td colspan="4" class="px-4 pb-3">
+                                        <Steps steps=row.steps.clone() />
+                                    </td>
+                                </tr>
+                            }
+                        });
                     view! {
                         <tr data-test="instance-row">
                             <td class="px-4 py-3 font-mono text-sm">{row.name}</td>
@@ -200,6 +215,7 @@ fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
                             </td>
                             <td class="px-4 py-3 text-sm text-slate-600">{packages}</td>
                         </tr>
+                        {steps}
                     }
                 })
                 .collect_view()}
@@ -258,10 +274,14 @@ fn Requests(rows: Vec<RequestRow>) -> impl IntoView {
 }
 
 /// Subscribes to the organization's live stream in the browser; every change bumps
-/// `changes`. `live` tells whether the stream is connected. Nothing happens on the server.
-fn listen(slug: Signal<String>, changes: RwSignal<u32>, live: RwSignal<bool>) {
+/// `changes`. `live` tells whether the stream is connected. Nothing happens on the server,
+/// nor while `slug` is empty.
+pub(crate) fn listen(slug: Signal<String>, changes: RwSignal<u32>, live: RwSignal<bool>) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
+        if slug.get().is_empty() {
+            return;
+        }
         use futures_util::{StreamExt, stream};
         use gloo_net::eventsource::futures::EventSource;
         use std::sync::{

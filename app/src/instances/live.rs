@@ -14,8 +14,10 @@
 //! stream also polls every `live_poll_ms`, for changes made by other processes.
 //!
 //! Each event's data is JSON: `{"kind":"ready"}` once connected, then
-//! `{"kind":"request"|"instance","id":…,"status":…}` per change and
-//! `{"kind":"removed","id":…}` when an item leaves the dashboard.
+//! `{"kind":"request"|"instance","id":…,"status":…}` per change,
+//! `{"kind":"steps","id":"<instance>/steps","status":"step:status:attempts;…"}` when a
+//! provisioning step moves, and `{"kind":"removed","id":…}` when an item leaves the
+//! dashboard.
 
 use super::{
     repo,
@@ -105,26 +107,30 @@ pub struct EventsQuery {
 }
 
 /// What the dashboard shows of one item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Item {
     Request(RequestStatus),
     Instance(InstancePhase),
+    /// The instance's provisioning steps: `step:status:attempts;…`.
+    Steps(String),
 }
 
 impl Item {
     /// The event's `kind`.
-    fn kind(self) -> &'static str {
+    fn kind(&self) -> &'static str {
         match self {
             Item::Request(_) => "request",
             Item::Instance(_) => "instance",
+            Item::Steps(_) => "steps",
         }
     }
 
-    /// The event's `status`: the request's status or the instance's phase.
-    fn state(self) -> &'static str {
+    /// The event's `status`: the request's status, the instance's phase, or its steps.
+    fn state(&self) -> &str {
         match self {
             Item::Request(status) => status.as_str(),
             Item::Instance(phase) => phase.as_str(),
+            Item::Steps(digest) => digest,
         }
     }
 }
@@ -272,6 +278,9 @@ async fn snapshot(db: &Db, access: &OrgAccess) -> Result<Snapshot, sqlx::Error> 
     }
     for instance in repo::instance_states(db, access).await? {
         snapshot.insert(instance.id, Item::Instance(instance.phase));
+    }
+    for (instance, digest) in crate::provisioning::repo::steps_digest(db, &access.org_id).await? {
+        snapshot.insert(format!("{instance}/steps"), Item::Steps(digest));
     }
     Ok(snapshot)
 }

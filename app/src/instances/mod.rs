@@ -1,6 +1,6 @@
 //! Service instances: the package catalog, the onboarding wizard, requests and the staff's
-//! decision, the naming rule, and the organization's dashboard with its live stream.
-//! Provisioning follows.
+//! decision, the naming rule, and the organization's dashboard with its live stream and
+//! the provisioning steps of each instance.
 
 pub mod catalog;
 pub mod dashboard;
@@ -12,4 +12,5 @@ pub mod overview;
 pub mod repo;
 pub mod requests;
 pub mod status;
+pub mod steps;
 pub mod wizard;

@@ -3,7 +3,7 @@
 
 use super::{
     catalog::Localized,
-    status::{InstancePhase, RequestStatus},
+    status::{InstancePhase, RequestStatus, StepStatus},
 };
 use crate::{error::AppError, i18n::Lang};
 use leptos::prelude::*;
@@ -62,6 +62,47 @@ pub struct InstanceRow {
     pub phase: InstancePhase,
     pub packages: Vec<PackageName>,
     pub created_at: i64,
+    /// The steps of its latest provisioning run, in order.
+    pub steps: Vec<StepView>,
+}
+
+/// One provisioning step as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepView {
+    /// `litellm.team`, `webhook.provisioned`, …
+    pub step: String,
+    pub status: StepStatus,
+    pub attempts: i64,
+    /// The last error, for platform staff only (it may name internal hosts); customers
+    /// see a general sentence instead.
+    pub error: Option<String>,
+    /// When a step in error is tried again (none: it waits for staff).
+    pub retry_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+#[cfg(feature = "ssr")]
+impl StepView {
+    /// The steps of each of the organization's instances (by instance id), errors shown
+    /// only to `staff`.
+    pub async fn by_instance(
+        db: &crate::db::Db,
+        org_id: &str,
+        staff: bool,
+    ) -> Result<std::collections::HashMap<String, Vec<StepView>>, AppError> {
+        let mut map: std::collections::HashMap<String, Vec<StepView>> = Default::default();
+        for (instance, row) in crate::provisioning::repo::latest_steps(db, org_id).await? {
+            map.entry(instance).or_default().push(StepView {
+                step: row.step,
+                status: row.status,
+                attempts: row.attempts,
+                error: row.last_error.filter(|_| staff),
+                retry_at: row.next_attempt_at,
+                finished_at: row.finished_at,
+            });
+        }
+        Ok(map)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,12 +139,15 @@ pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
     let caller = Caller::current()?;
     let access = caller.org(&slug).await?;
     let catalog = &caller.state.config.catalog;
+    let staff = access.user.platform_role.is_some();
+    let mut steps = StepView::by_instance(caller.db(), &access.org_id, staff).await?;
     let instances = repo::instances(caller.db(), &access)
         .await?
         .into_iter()
         .map(|r| {
             Ok(InstanceRow {
                 packages: PackageName::list_from_json(catalog, &r.packages)?,
+                steps: steps.remove(&r.id).unwrap_or_default(),
                 id: r.id,
                 name: r.name,
                 display_name: r.display_name,

@@ -44,6 +44,24 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// Where one step of a provisioning run stands.
+    pub enum StepStatus {
+        Pending = "pending",
+        Running = "running",
+        Ok = "ok",
+        Skipped = "skipped",
+        Error = "error",
+    }
+}
+
+impl StepStatus {
+    /// Whether steps that need this one may run.
+    pub fn satisfies(self) -> bool {
+        matches!(self, StepStatus::Ok | StepStatus::Skipped)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,23 +17,7 @@ pub mod litellm;
 pub mod repo;
 pub mod webhook;
 
-crate::text_enum! {
-    /// Where one step of a run stands.
-    pub enum StepStatus {
-        Pending = "pending",
-        Running = "running",
-        Ok = "ok",
-        Skipped = "skipped",
-        Error = "error",
-    }
-}
-
-impl StepStatus {
-    /// Whether steps that need this one may run.
-    pub fn satisfies(self) -> bool {
-        matches!(self, StepStatus::Ok | StepStatus::Skipped)
-    }
-}
+pub use crate::instances::status::StepStatus;
 
 crate::text_enum! {
     /// What a run does.

@@ -369,3 +369,91 @@ pub async fn next_due(db: &Db) -> Result<Option<i64>, sqlx::Error> {
     .fetch_one(db.pool())
     .await
 }
+
+/// The steps of the latest run of each of the organization's instances, as (instance id,
+/// step), in step order.
+pub async fn latest_steps(db: &Db, org_id: &str) -> Result<Vec<(String, StepRow)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        instance_id: String,
+        #[sqlx(flatten)]
+        step: StepRow,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.instance_id, s.step, s.status, s.attempts, s.last_error, s.next_attempt_at,
+                s.started_at, s.finished_at
+         FROM provisioning_steps s JOIN provisioning_runs r ON r.id = s.run_id
+         WHERE r.organization_id = $1
+           AND r.id = (SELECT r2.id FROM provisioning_runs r2 WHERE r2.instance_id = r.instance_id
+                       ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1)
+         ORDER BY r.instance_id, s.position",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.instance_id, r.step)).collect())
+}
+
+/// A digest of the steps of the organization's latest runs, for the live stream: it changes
+/// whenever a step's status or attempts do.
+pub async fn steps_digest(db: &Db, org_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut digest: Vec<(String, String)> = Vec::new();
+    for (instance, step) in latest_steps(db, org_id).await? {
+        let part = format!("{}:{}:{};", step.step, step.status.as_str(), step.attempts);
+        match digest.last_mut() {
+            Some((last, text)) if *last == instance => text.push_str(&part),
+            _ => digest.push((instance, part)),
+        }
+    }
+    Ok(digest)
+}
+
+/// Staff's retry: every step of the instance's latest run that waits in error is due now,
+/// and so is the run. Returns whether there was anything to retry.
+pub async fn retry_failed(db: &Db, instance_id: &str) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    let run: Option<String> = sqlx::query_scalar(
+        "UPDATE provisioning_runs SET status = 'pending', next_attempt_at = $1, updated_at = $1
+         WHERE id = (SELECT id FROM provisioning_runs WHERE instance_id = $2
+                     ORDER BY created_at DESC, id DESC LIMIT 1)
+               AND status IN ('error', 'pending')
+         RETURNING id",
+    )
+    .bind(now)
+    .bind(instance_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(run) = run else {
+        return Ok(false);
+    };
+    let steps = sqlx::query(
+        "UPDATE provisioning_steps SET next_attempt_at = $1 WHERE run_id = $2 AND status = 'error'",
+    )
+    .bind(now)
+    .bind(&run)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(steps.rows_affected() > 0)
+}
+
+/// Whether the instance has a run that is not finished (pending or running).
+pub async fn has_open_run(db: &Db, instance_id: &str) -> Result<bool, sqlx::Error> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM provisioning_runs
+         WHERE instance_id = $1 AND status IN ('pending', 'running')",
+    )
+    .bind(instance_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(open > 0)
+}
+
+/// The organization of instance `instance_id`, if it exists.
+pub async fn instance_org(db: &Db, instance_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT organization_id FROM instances WHERE id = $1")
+        .bind(instance_id)
+        .fetch_optional(db.pool())
+        .await
+}

@@ -42,6 +42,9 @@ pub struct RequestDetail {
     pub created_at: i64,
     /// The instance approval created.
     pub instance_name: Option<String>,
+    pub instance_id: Option<String>,
+    /// The steps of the instance's latest provisioning run, errors included (staff).
+    pub steps: Vec<crate::instances::overview::StepView>,
 }
 
 /// A request for platform staff; `not_found` for anyone else and for unknown ids.
@@ -54,7 +57,20 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let secrets = super::repo::stored_secrets(caller.db(), &id).await?;
+    let steps = match &request.instance_id {
+        Some(instance) => crate::instances::overview::StepView::by_instance(
+            caller.db(),
+            &request.organization_id,
+            true,
+        )
+        .await?
+        .remove(instance)
+        .unwrap_or_default(),
+        None => Vec::new(),
+    };
     Ok(RequestDetail {
+        steps,
+        instance_id: request.instance_id,
         packages: PackageName::list_from_json(&caller.state.config.catalog, &request.packages)?,
         secrets,
         id: request.id,

@@ -3,8 +3,8 @@
 //! forms per pending or rejected request; the server checks every rule again.
 
 use super::{
-    ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, RejectRequest, RequestDetail,
-    StatusFilter, get_request, list_requests,
+    ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, ReconcileInstance, RejectRequest,
+    RequestDetail, RetryProvisioning, StatusFilter, get_request, list_requests,
 };
 use crate::{
     components::{
@@ -16,7 +16,11 @@ use crate::{
         table::DataTable,
     },
     i18n::{Texts, use_lang, use_texts},
-    instances::{overview::PackageName, status::RequestStatus},
+    instances::{
+        overview::{PackageName, StepView},
+        status::{RequestStatus, StepStatus},
+        steps::Steps,
+    },
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -305,24 +309,83 @@ pub fn RequestDetailPage() -> impl IntoView {
     let params = use_params_map();
     let approve = ServerAction::<ApproveRequest>::new();
     let reject = ServerAction::<RejectRequest>::new();
+    let actions = StepActions {
+        retry: ServerAction::<RetryProvisioning>::new(),
+        reconcile: ServerAction::<ReconcileInstance>::new(),
+    };
+    // Bumped by the organization's live stream, so the steps move without a reload.
+    let changes = RwSignal::new(0_u32);
+    let live = RwSignal::new(false);
     let detail = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
-                approve.version().get(),
-                reject.version().get(),
+                approve.version().get()
+                    + reject.version().get()
+                    + actions.retry.version().get()
+                    + actions.reconcile.version().get(),
+                changes.get(),
             )
         },
         |(id, _, _)| get_request(id),
     );
+    let slug = Memo::new(move |_| {
+        detail
+            .get()
+            .and_then(Result::ok)
+            .map(|d| d.org_slug)
+            .unwrap_or_default()
+    });
+    crate::instances::dashboard::listen(slug.into(), changes, live);
     view! {
         <A href="/platform/requests" attr:class="text-sm text-indigo-700 hover:underline">
             {move || t.get().queue_back}
         </A>
         <DecisionOutcome approve reject />
-        <Loaded resource=detail let:detail>
-            <DetailView detail approve reject />
+        <Loaded resource=detail transition=true let:detail>
+            <DetailView detail approve reject actions />
         </Loaded>
+    }
+}
+
+/// The staff's actions on a provisioned instance.
+#[derive(Clone, Copy)]
+struct StepActions {
+    retry: ServerAction<RetryProvisioning>,
+    reconcile: ServerAction<ReconcileInstance>,
+}
+
+/// The instance's provisioning steps with the staff's retry and reconcile buttons.
+#[component]
+fn Provisioning(instance_id: String, steps: Vec<StepView>, actions: StepActions) -> impl IntoView {
+    let t = use_texts();
+    let failed = steps.iter().any(|s| s.status == StepStatus::Error);
+    let retry_id = instance_id.clone();
+    view! {
+        <section class="mt-6 rounded-xl border border-slate-200 bg-white px-6 py-4 shadow-sm">
+            <Steps steps />
+            <p class="mt-4 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                {move || t.get().staff_actions}
+            </p>
+            <div class="mt-2 flex flex-wrap gap-3">
+                {failed
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.retry>
+                                <input type="hidden" name="instance_id" value=retry_id />
+                                <Button size=Size::Md attr:data-test="retry-steps">
+                                    {move || t.get().retry_failed_steps}
+                                </Button>
+                            </ActionForm>
+                        }
+                    })} <ActionForm action=actions.reconcile>
+                    <input type="hidden" name="instance_id" value=instance_id.clone() />
+                    <Button variant=Variant::Secondary size=Size::Md attr:data-test="reconcile">
+                        {move || t.get().reconcile}
+                    </Button>
+                </ActionForm>
+            </div>
+        </section>
     }
 }
 
@@ -331,6 +394,7 @@ fn DetailView(
     detail: RequestDetail,
     approve: ServerAction<ApproveRequest>,
     reject: ServerAction<RejectRequest>,
+    actions: StepActions,
 ) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
@@ -379,6 +443,12 @@ fn DetailView(
         <div class="mt-4">
             <DecisionForms id=detail.id.clone() status=detail.status approve reject />
         </div>
+        {detail
+            .instance_id
+            .clone()
+            .map(|instance_id| {
+                view! { <Provisioning instance_id steps=detail.steps.clone() actions /> }
+            })}
         <dl class="mt-6 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white px-6 py-2 shadow-sm">
             {row(|t| t.col_requested, date_time(detail.created_at))}
             {row(|t| t.wizard_instance_label, detail.instance_label.clone().unwrap_or_default())}

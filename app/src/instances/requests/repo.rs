@@ -405,6 +405,8 @@ pub struct RequestRecord {
     pub created_at: i64,
     /// The instance approval created.
     pub instance_name: Option<String>,
+    pub instance_id: Option<String>,
+    pub organization_id: String,
 }
 
 /// The request `id` with its organization, decider and instance; `None` for unknown ids.
@@ -415,7 +417,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<RequestRecord>, AppError
                 r.billing_street, r.billing_postal_code, r.billing_city, r.billing_country,
                 r.billing_notes, r.contact_name, r.contact_email, r.admin_note,
                 d.display_name AS decided_by, r.decided_at, r.created_at,
-                i.name AS instance_name
+                i.name AS instance_name, i.id AS instance_id, r.organization_id
          FROM instance_requests r
          JOIN organizations o ON o.id = r.organization_id
          LEFT JOIN users d ON d.id = r.decided_by
