@@ -108,25 +108,14 @@ where
     let window = now / window_ms.max(1);
     let digest = Sha256::digest(format!("{}\0{key}\0{window}", event.action).as_bytes());
     let id = format!("agg-{}", hex::encode(&digest[..16]));
-    sqlx::query(
-        "INSERT INTO audit_events (id, at, actor_user_id, actor_api_key_id, action, organization_id,
-                                   target, client_addr, outcome, detail, occurrences)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)
-         ON CONFLICT (id) DO UPDATE SET occurrences = audit_events.occurrences + 1",
+    insert(
+        executor,
+        &event,
+        &id,
+        now,
+        "ON CONFLICT (id) DO UPDATE SET occurrences = audit_events.occurrences + 1",
     )
-    .bind(id)
-    .bind(now)
-    .bind(event.actor.user_id.as_deref())
-    .bind(event.actor.api_key_id.as_deref())
-    .bind(event.action)
-    .bind(event.organization_id)
-    .bind(event.target)
-    .bind(&event.actor.client_addr)
-    .bind(event.outcome.as_str())
-    .bind(event.detail)
-    .execute(executor)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Appends an event, on a pool or inside the caller's transaction.
@@ -134,22 +123,38 @@ pub async fn record<'e, E>(executor: E, event: Event<'_>) -> Result<(), sqlx::Er
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(
+    insert(executor, &event, &new_id(), now_ms(), "").await
+}
+
+/// Inserts `event` as row `id` at `at`, with `conflict` (an `ON CONFLICT` clause or
+/// nothing) after the values.
+async fn insert<'e, E>(
+    executor: E,
+    event: &Event<'_>,
+    id: &str,
+    at: i64,
+    conflict: &str,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let statement = format!(
         "INSERT INTO audit_events (id, at, actor_user_id, actor_api_key_id, action, organization_id,
-                                   target, client_addr, outcome, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(new_id())
-    .bind(now_ms())
-    .bind(event.actor.user_id.as_deref())
-    .bind(event.actor.api_key_id.as_deref())
-    .bind(event.action)
-    .bind(event.organization_id)
-    .bind(event.target)
-    .bind(&event.actor.client_addr)
-    .bind(event.outcome.as_str())
-    .bind(event.detail)
-    .execute(executor)
-    .await?;
+                                   target, client_addr, outcome, detail, occurrences)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1) {conflict}"
+    );
+    sqlx::query(&statement)
+        .bind(id)
+        .bind(at)
+        .bind(event.actor.user_id.as_deref())
+        .bind(event.actor.api_key_id.as_deref())
+        .bind(event.action)
+        .bind(event.organization_id)
+        .bind(event.target)
+        .bind(&event.actor.client_addr)
+        .bind(event.outcome.as_str())
+        .bind(event.detail)
+        .execute(executor)
+        .await?;
     Ok(())
 }

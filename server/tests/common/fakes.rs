@@ -82,6 +82,18 @@ impl FakeLiteLlm {
 
 type Shared = State<Arc<Mutex<LiteLlmState>>>;
 
+/// The strings of a JSON array (none for anything else).
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn error(status: StatusCode, message: &str, kind: &str, param: &str) -> Response {
     let body = json!({"error": {
         "message": message, "type": kind, "param": param, "code": status.as_u16().to_string(),
@@ -170,14 +182,7 @@ async fn team_delete(
     if let Some(r) = gate(&mut s, &headers, "POST /team/delete") {
         return r;
     }
-    let ids: Vec<String> = body["team_ids"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let ids = strings(&body["team_ids"]);
     if ids.iter().any(|id| !s.teams.contains_key(id)) {
         let body = json!({"detail": {"error": format!("Team not found, passed team_id={}", ids.join(","))}});
         return (StatusCode::NOT_FOUND, Json(body)).into_response();
@@ -254,14 +259,7 @@ async fn key_delete(State(state): Shared, headers: HeaderMap, Json(body): Json<V
     if let Some(r) = gate(&mut s, &headers, "POST /key/delete") {
         return r;
     }
-    let aliases: Vec<String> = body["key_aliases"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let aliases = strings(&body["key_aliases"]);
     let before = s.keys.len();
     s.keys.retain(|k| !aliases.contains(&k.alias));
     if s.keys.len() == before {
