@@ -21,6 +21,19 @@ pub fn report(label: &str, mut times: Vec<Duration>) {
     );
 }
 
+/// The PostgreSQL server the benchmarks use (as the tests do).
+fn pg_admin_url() -> String {
+    std::env::var("TENANTRY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The URL of database `name` on that server.
+pub fn database_url(name: &str) -> SecretString {
+    let admin = pg_admin_url();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    SecretString::from(format!("{base}/{name}"))
+}
+
 /// Runs `bench` on a new SQLite database, then on a new PostgreSQL database
 /// (`TENANTRY_TEST_PG_URL`, skipped when unreachable); both are removed afterwards.
 pub async fn on_both_backends<F, Fut>(bench: F)
@@ -35,8 +48,7 @@ where
     bench("SQLite", Db::connect(&url).await.unwrap()).await;
     let _ = std::fs::remove_dir_all(dir);
 
-    let admin = std::env::var("TENANTRY_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = pg_admin_url();
     let name = format!("tenantry_bench_{}", uuid::Uuid::new_v4().simple());
     let Ok(pool) = sqlx::AnyPool::connect(&admin).await else {
         println!("PostgreSQL: not reachable at {admin}, skipped");
@@ -46,10 +58,7 @@ where
         .execute(&pool)
         .await
         .unwrap();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    let db = Db::connect(&SecretString::from(format!("{base}/{name}")))
-        .await
-        .unwrap();
+    let db = Db::connect(&database_url(&name)).await.unwrap();
     bench("PostgreSQL", db.clone()).await;
     db.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
