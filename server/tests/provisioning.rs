@@ -427,6 +427,13 @@ async fn a_refused_token_stops_at_once(app: &TestApp) {
     assert_eq!(other.keys().len(), 1, "{:?}", steps(app).await);
     assert_eq!(other.team_count(), 1);
     let actions = app.audit_actions().await;
+    // The recreated key is recorded as drift; the team, still there, is not.
+    let drift: Vec<String> =
+        sqlx::query_scalar("SELECT target FROM audit_events WHERE action = 'instance.drift'")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(drift, ["litellm.key"]);
     for action in ["instance.retry", "instance.reconcile"] {
         assert!(
             actions.contains(&(action.to_owned(), "success".to_owned())),

@@ -48,6 +48,15 @@ impl Actor {
             client_addr: "cli".to_owned(),
         }
     }
+
+    /// The provisioning engine, acting on its own.
+    pub fn engine() -> Actor {
+        Actor {
+            user_id: None,
+            api_key_id: None,
+            client_addr: "provisioning".to_owned(),
+        }
+    }
 }
 
 /// One audit event.

@@ -11,6 +11,7 @@ use super::{
     webhook,
 };
 use crate::{
+    audit::{self, Actor, Event, Outcome},
     db::{Db, now_ms},
     error::AppError,
     instances::status::{InstancePhase, RequestStatus},
@@ -110,7 +111,7 @@ impl Engine {
             let Some(step) = next_runnable(&steps, now_ms()) else {
                 break;
             };
-            if !self.attempt(lease, &instance, step).await? {
+            if !self.attempt(lease, &instance, step, kind).await? {
                 // The lease was lost: another worker has the run now.
                 return Ok(());
             }
@@ -125,6 +126,7 @@ impl Engine {
         lease: &Lease,
         instance: &InstanceContext,
         step: &'static Step,
+        kind: RunKind,
     ) -> Result<bool, AppError> {
         if !self.enabled(step.driver) {
             return Ok(repo::finish_step(self.db(), lease, step.key, &Finished::Skipped).await?);
@@ -146,6 +148,7 @@ impl Engine {
         };
         let finished = match outcome {
             Ok(produced) => {
+                let before = repo::resource(self.db(), &instance.instance_id, step.key).await?;
                 repo::record_resource(
                     self.db(),
                     &instance.instance_id,
@@ -153,6 +156,19 @@ impl Engine {
                     &produced.external_id,
                 )
                 .await?;
+                // A reconcile that had to make a resource again found drift: something
+                // was deleted or replaced out of band.
+                let drifted = before.is_some_and(|before| before != produced.external_id);
+                if kind == RunKind::Reconcile && drifted {
+                    audit::record(
+                        self.db().pool(),
+                        Event::new("instance.drift", &Actor::engine())
+                            .organization(&instance.organization_id)
+                            .target(step.key)
+                            .outcome(Outcome::Failure, "recreated"),
+                    )
+                    .await?;
+                }
                 Finished::Ok
             }
             Err(err) => {
