@@ -282,12 +282,13 @@ pub async fn cache_control(State(state): State<AppState>, req: Request, next: Ne
     res
 }
 
-/// The operations router: `/healthz`, `/readyz`, `/metrics`.
+/// The operations router: `/healthz`, `/readyz`, `/metrics`, `/drivers`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/drivers", get(drivers))
         .with_state(state)
 }
 
@@ -315,6 +316,18 @@ async fn readyz(State(state): State<AppState>) -> Response {
         )
             .into_response()
     }
+}
+
+/// The provisioning drivers' health as JSON; 503 when an enabled one is unhealthy. Not part
+/// of `/readyz`: an upstream being down must not take the portal out of its load balancer.
+async fn drivers(State(state): State<AppState>) -> Response {
+    let health = crate::provisioning::health(&state.config.provisioning).await;
+    let status = if health.iter().all(|d| d.healthy) {
+        http::StatusCode::OK
+    } else {
+        http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(health)).into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {

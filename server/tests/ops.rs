@@ -31,10 +31,18 @@ async fn health_and_readiness(app: &TestApp) {
         get(format!("{}/readyz", app.ops_base)).await,
         (StatusCode::OK, "ready\n".to_owned())
     );
+    // No driver is enabled: all healthy.
+    let (status, body) = get(format!("{}/drivers", app.ops_base)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let drivers: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(drivers[0]["driver"], "litellm");
+    assert_eq!(drivers[0]["enabled"], false);
+    assert_eq!(drivers[1]["healthy"], true);
     // The public port keeps its plain liveness check but serves no metrics or readiness.
     assert_eq!(get(app.url("/healthz")).await.0, StatusCode::OK);
     assert_eq!(get(app.url("/metrics")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(app.url("/readyz")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(app.url("/drivers")).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn readiness_names_pending_migrations(app: &TestApp) {

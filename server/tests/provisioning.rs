@@ -169,7 +169,9 @@ async fn request_status(app: &TestApp) -> String {
 async fn approval_provisions_through_litellm_and_the_webhook(app: &TestApp) {
     let litellm = FakeLiteLlm::start().await;
     let hook = WebhookReceiver::start().await;
-    let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
+    let engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
+    let health = app::provisioning::health(&engine.state.config.provisioning).await;
+    assert!(health.iter().all(|d| d.enabled && d.healthy), "{health:?}");
     let instance = approve(app).await;
     wait_for_phase(app, "Ready", Duration::from_secs(20)).await;
     assert_eq!(request_status(app).await, "active");
@@ -630,6 +632,15 @@ async fn an_unreachable_upstream_is_retried(app: &TestApp) {
         "{now:?}"
     );
     assert_eq!(team.3.as_deref(), Some("LiteLLM could not be reached"));
+    // The health check says the same.
+    let health = app::provisioning::health(&process.state.config.provisioning).await;
+    assert_eq!(health[0].driver, "litellm");
+    assert!(!health[0].healthy);
+    assert_eq!(
+        health[0].problem.as_deref(),
+        Some("LiteLLM could not be reached")
+    );
+    assert!(health[1].healthy, "{health:?}");
     let run: String = sqlx::query_scalar("SELECT status FROM provisioning_runs")
         .fetch_one(app.db.pool())
         .await

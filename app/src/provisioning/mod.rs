@@ -142,6 +142,65 @@ pub struct Produced {
     pub external_id: String,
 }
 
+/// One driver's health, as the operations endpoint `/drivers` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DriverHealth {
+    pub driver: &'static str,
+    pub enabled: bool,
+    pub healthy: bool,
+    /// Why not, in our words (never a credential).
+    pub problem: Option<String>,
+}
+
+/// Checks each driver: LiteLLM answers its liveness probe with the configured URL and
+/// master key; the webhook's secret is present and well formed (probing the endpoint would
+/// send it an event). A disabled driver is healthy.
+pub async fn health(config: &crate::config::ProvisioningConfig) -> Vec<DriverHealth> {
+    let litellm = if config.litellm.enabled {
+        let timeout = std::time::Duration::from_secs(config.request_timeout_seconds.min(10));
+        let checked = match (
+            config.litellm.master_key(),
+            reqwest::Client::builder().timeout(timeout).build(),
+        ) {
+            (Ok(Some(master_key)), Ok(http)) => {
+                let client = litellm::LiteLlm {
+                    http: &http,
+                    config: &config.litellm,
+                    master_key: &master_key,
+                };
+                client.health().await.map_err(|e| e.to_string())
+            }
+            (Ok(None) | Err(_), _) => Err("the master key is not readable".to_owned()),
+            (_, Err(_)) => Err("no HTTP client".to_owned()),
+        };
+        checked.err()
+    } else {
+        None
+    };
+    let webhook = if config.webhook.enabled {
+        match config.webhook.secret() {
+            Ok(Some(secret)) if webhook::key(&secret).is_some() => None,
+            _ => Some("the signing secret is missing or malformed".to_owned()),
+        }
+    } else {
+        None
+    };
+    vec![
+        DriverHealth {
+            driver: "litellm",
+            enabled: config.litellm.enabled,
+            healthy: litellm.is_none(),
+            problem: litellm,
+        },
+        DriverHealth {
+            driver: "webhook",
+            enabled: config.webhook.enabled,
+            healthy: webhook.is_none(),
+            problem: webhook,
+        },
+    ]
+}
+
 /// The `Retry-After` of a response, in seconds (the delta form).
 pub fn retry_after(response: &reqwest::Response) -> Option<u64> {
     response
