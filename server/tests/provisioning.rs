@@ -575,10 +575,11 @@ async fn two_workers_race_and_a_dead_workers_run_is_taken_over(app: &TestApp) {
     repo::lay_out(&app.db, &lease, app::provisioning::STEPS)
         .await
         .unwrap();
-    assert!(
+    assert_eq!(
         repo::start_step(&app.db, &lease, "webhook.approved")
             .await
-            .unwrap()
+            .unwrap(),
+        Some(1)
     );
     // While the lease holds, nobody else takes the run.
     assert!(!a.work_one().await.unwrap());

@@ -131,14 +131,9 @@ impl Engine {
         if !self.enabled(step.driver) {
             return Ok(repo::finish_step(self.db(), lease, step.key, &Finished::Skipped).await?);
         }
-        if !repo::start_step(self.db(), lease, step.key).await? {
+        let Some(attempts) = repo::start_step(self.db(), lease, step.key).await? else {
             return Ok(false);
-        }
-        let attempts = repo::steps(self.db(), &lease.run_id)
-            .await?
-            .iter()
-            .find(|s| s.step == step.key)
-            .map_or(1, |s| s.attempts);
+        };
         let config = &self.state.config.provisioning;
         // The HTTP client bounds each request; this bounds a step's several requests.
         let budget = Duration::from_secs(config.request_timeout_seconds.saturating_mul(4));

@@ -178,21 +178,22 @@ const HELD: &str = "EXISTS (SELECT 1 FROM provisioning_runs r
                             WHERE r.id = provisioning_steps.run_id AND r.lease_owner = $2
                                   AND r.status = 'running')";
 
-/// Marks a step running (one more attempt); `false` when the lease is gone.
-pub async fn start_step(db: &Db, lease: &Lease, step: &str) -> Result<bool, sqlx::Error> {
+/// Marks a step running (one more attempt) and returns its attempts so far, this one
+/// included; `None` when the lease is gone.
+pub async fn start_step(db: &Db, lease: &Lease, step: &str) -> Result<Option<i64>, sqlx::Error> {
     let statement = format!(
         "UPDATE provisioning_steps SET status = 'running', attempts = attempts + 1,
                 started_at = $3, finished_at = NULL
-         WHERE run_id = $1 AND step = $4 AND {HELD}"
+         WHERE run_id = $1 AND step = $4 AND {HELD}
+         RETURNING attempts"
     );
-    let started = sqlx::query(&statement)
+    sqlx::query_scalar(&statement)
         .bind(&lease.run_id)
         .bind(&lease.owner)
         .bind(now_ms())
         .bind(step)
-        .execute(db.pool())
-        .await?;
-    Ok(started.rows_affected() == 1)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// How a step attempt ended.
