@@ -242,19 +242,4 @@ impl LiteLlm<'_> {
             _ => Err(Self::failed(&response)),
         }
     }
-
-    /// Deletes the team (and with it its keys); a team already gone counts as deleted.
-    pub async fn delete_team(&self, team: Team<'_>) -> Result<(), StepError> {
-        let response = self
-            .send(
-                self.http
-                    .post(self.url("/team/delete"))
-                    .json(&serde_json::json!({ "team_ids": [team.id()] })),
-            )
-            .await?;
-        match response.status().as_u16() {
-            200 | 404 => Ok(()),
-            _ => Err(Self::failed(&response)),
-        }
-    }
 }
