@@ -285,8 +285,19 @@ mod tests {
                     .map(str::to_owned)
                     .collect();
                 tables.insert(name, columns);
+            } else if upper.starts_with(&["DROP".into(), "TABLE".into()]) {
+                tables.remove(words[2]);
+            } else if upper.starts_with(&["ALTER".into(), "TABLE".into()])
+                && upper.get(3).is_some_and(|w| w == "RENAME")
+                && upper.get(4).is_some_and(|w| w == "TO")
+            {
+                // A rebuilt table (SQLite's way to change a constraint) takes the old name.
+                if let Some(columns) = tables.remove(words[2]) {
+                    tables.insert(words[5].to_owned(), columns);
+                }
             } else if upper.starts_with(&["ALTER".into(), "TABLE".into()])
                 && upper.get(3).is_some_and(|w| w == "ADD")
+                && upper.get(4).is_some_and(|w| w != "CONSTRAINT")
             {
                 let column = if upper[4] == "COLUMN" {
                     words[5]
@@ -298,7 +309,11 @@ mod tests {
                     .or_insert_with(Vec::new)
                     .push(column.to_owned());
             } else if let Some(pos) = upper.iter().position(|w| w == "INDEX") {
-                indexes.push(words[pos + 1].to_owned());
+                // A rebuilt table's indexes are made again under their names.
+                let name = words[pos + 1].to_owned();
+                if !indexes.contains(&name) {
+                    indexes.push(name);
+                }
             }
         }
         (names, tables, indexes)

@@ -41,6 +41,7 @@ crate::text_enum! {
         Error = "Error",
         Suspended = "Suspended",
         Deleting = "Deleting",
+        Deleted = "Deleted",
     }
 }
 
@@ -89,7 +90,8 @@ mod tests {
                 "Ready",
                 "Error",
                 "Suspended",
-                "Deleting"
+                "Deleting",
+                "Deleted"
             ]
         );
         for dir in ["sqlite", "postgres"] {
@@ -98,6 +100,12 @@ mod tests {
                 env!("CARGO_MANIFEST_DIR")
             );
             let sql = std::fs::read_to_string(&path).unwrap();
+            // The phases as migration 0010 widened them.
+            let widened = std::fs::read_to_string(format!(
+                "{}/../migrations/{dir}/0010_instance_deleted.sql",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
             let quoted = |values: &[&str]| {
                 values
                     .iter()
@@ -110,7 +118,7 @@ mod tests {
                 "{path}"
             );
             assert!(
-                sql.contains(&format!("CHECK (phase IN ({}))", quoted(&phases))),
+                widened.contains(&format!("CHECK (phase IN ({}))", quoted(&phases))),
                 "{path}"
             );
         }

@@ -5,7 +5,7 @@
 //! told after every step.
 
 use super::{
-    Driver, Produced, RunKind, RunStatus, STEPS, Step, StepError,
+    Driver, Produced, RunKind, RunStatus, Step, StepError,
     litellm::{KeyOutcome, LiteLlm, Team},
     repo::{self, Finished, InstanceContext, Lease, StepRow},
     webhook,
@@ -90,25 +90,27 @@ impl Engine {
     }
 
     async fn work(&self, lease: &Lease, instance_id: &str, kind: RunKind) -> Result<(), AppError> {
-        if kind != RunKind::Provision && kind != RunKind::Reconcile {
-            // Teardown runs are not built yet: leave them for a person.
-            repo::release(self.db(), lease, RunStatus::Error, None).await?;
-            return Ok(());
-        }
-        repo::lay_out(self.db(), lease, STEPS).await?;
+        let plan = super::plan(kind);
+        repo::lay_out(self.db(), lease, plan).await?;
         let instance = repo::instance(self.db(), instance_id).await?;
-        repo::set_phase(
-            self.db(),
-            &instance,
-            InstancePhase::Provisioning,
-            RequestStatus::Provisioning,
-            &[RequestStatus::Approved],
-        )
-        .await?;
+        match kind {
+            RunKind::Provision | RunKind::Reconcile => {
+                repo::set_phase(
+                    self.db(),
+                    &instance,
+                    InstancePhase::Provisioning,
+                    RequestStatus::Provisioning,
+                    &[RequestStatus::Approved],
+                )
+                .await?;
+            }
+            // The staff's action already set `Deleting`.
+            RunKind::Deprovision => {}
+        }
         self.state.changed(&instance.organization_id);
         loop {
             let steps = repo::steps(self.db(), &lease.run_id).await?;
-            let Some(step) = next_runnable(&steps, now_ms()) else {
+            let Some(step) = next_runnable(plan, &steps, now_ms()) else {
                 break;
             };
             if !self.attempt(lease, &instance, step, kind).await? {
@@ -117,7 +119,7 @@ impl Engine {
             }
             self.state.changed(&instance.organization_id);
         }
-        self.settle(lease, &instance).await
+        self.settle(lease, &instance, kind).await
     }
 
     /// Runs one step once and records the outcome; `false` when the lease was lost.
@@ -137,12 +139,21 @@ impl Engine {
         let config = &self.state.config.provisioning;
         // The HTTP client bounds each request; this bounds a step's several requests.
         let budget = Duration::from_secs(config.request_timeout_seconds.saturating_mul(4));
-        let outcome = match tokio::time::timeout(budget, self.ensure(step, instance)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(StepError::transient("the step did not finish in time")),
+        let outcome = if kind == RunKind::Deprovision {
+            tokio::time::timeout(budget, self.teardown(step, instance))
+                .await
+                .map(|done| done.map(|()| None))
+        } else {
+            tokio::time::timeout(budget, self.ensure(step, instance))
+                .await
+                .map(|made| made.map(Some))
         };
+        let outcome = outcome
+            .unwrap_or_else(|_| Err(StepError::transient("the step did not finish in time")));
         let finished = match outcome {
-            Ok(produced) => {
+            // A teardown leaves nothing to record.
+            Ok(None) => Finished::Ok,
+            Ok(Some(produced)) => {
                 let before = repo::resource(self.db(), &instance.instance_id, step.key).await?;
                 repo::record_resource(
                     self.db(),
@@ -205,30 +216,8 @@ impl Engine {
     ) -> Result<Produced, StepError> {
         let config = &self.state.config.provisioning;
         match step.key {
-            "webhook.approved" | "webhook.provisioned" => {
-                let secret =
-                    config.webhook.secret().ok().flatten().ok_or_else(|| {
-                        StepError::Permanent("the webhook secret is not set".into())
-                    })?;
-                let key = webhook::key(&secret).ok_or_else(|| {
-                    StepError::Permanent("the webhook secret is malformed".into())
-                })?;
-                let kind = match step.key {
-                    "webhook.approved" => "instance.approved",
-                    _ => "instance.provisioned",
-                };
-                // The same id for every attempt of this event of this instance.
-                let id = format!("msg_{}_{}", instance.instance_id, kind.replace('.', "_"));
-                let event = webhook::Event {
-                    id: &id,
-                    kind,
-                    data: serde_json::json!({
-                        "instance": { "id": instance.instance_id, "name": instance.name },
-                        "organization": { "id": instance.organization_id, "slug": instance.slug },
-                    }),
-                };
-                webhook::deliver(&self.http, &config.webhook.url, &key, &event).await
-            }
+            "webhook.approved" => self.announce(instance, "instance.approved").await,
+            "webhook.provisioned" => self.announce(instance, "instance.provisioned").await,
             "litellm.team" => {
                 let master = litellm_key(config)?;
                 let client = LiteLlm {
@@ -244,6 +233,90 @@ impl Engine {
                     .await
             }
             "litellm.key" => self.ensure_litellm_key(instance).await,
+            other => Err(StepError::Permanent(format!("unknown step {other}"))),
+        }
+    }
+
+    /// Delivers the signed event `kind` about the instance.
+    async fn announce(
+        &self,
+        instance: &InstanceContext,
+        kind: &str,
+    ) -> Result<Produced, StepError> {
+        let config = &self.state.config.provisioning.webhook;
+        let secret = config
+            .secret()
+            .ok()
+            .flatten()
+            .ok_or_else(|| StepError::Permanent("the webhook secret is not set".into()))?;
+        let key = webhook::key(&secret)
+            .ok_or_else(|| StepError::Permanent("the webhook secret is malformed".into()))?;
+        // The same id for every attempt of this event of this instance.
+        let id = format!("msg_{}_{}", instance.instance_id, kind.replace('.', "_"));
+        let event = webhook::Event {
+            id: &id,
+            kind,
+            data: serde_json::json!({
+                "instance": { "id": instance.instance_id, "name": instance.name },
+                "organization": { "id": instance.organization_id, "slug": instance.slug },
+            }),
+        };
+        webhook::deliver(&self.http, &config.url, &key, &event).await
+    }
+
+    /// A teardown step: removes what the matching ensure made; something already gone
+    /// counts as removed. The records of what was removed go with it.
+    async fn teardown(
+        &self,
+        step: &'static Step,
+        instance: &InstanceContext,
+    ) -> Result<(), StepError> {
+        let config = &self.state.config.provisioning;
+        let db_err = |_| StepError::transient("the database is unavailable");
+        match step.key {
+            "litellm.key.remove" => {
+                let master = litellm_key(config)?;
+                let client = LiteLlm {
+                    http: &self.http,
+                    config: &config.litellm,
+                    master_key: &master,
+                };
+                // By alias: it also finds a key whose creation was never recorded here.
+                client.delete_key(&instance.name).await?;
+                repo::forget(self.db(), &instance.instance_id, "litellm.key")
+                    .await
+                    .map_err(db_err)
+            }
+            "litellm.team.remove" => {
+                // The team is the organization's: it goes with its last instance.
+                let shared = repo::other_live_instances(
+                    self.db(),
+                    &instance.organization_id,
+                    &instance.instance_id,
+                )
+                .await
+                .map_err(db_err)?;
+                if shared == 0 {
+                    let master = litellm_key(config)?;
+                    let client = LiteLlm {
+                        http: &self.http,
+                        config: &config.litellm,
+                        master_key: &master,
+                    };
+                    let team = Team {
+                        organization_id: &instance.organization_id,
+                        slug: &instance.slug,
+                    };
+                    client.delete_team(&team.id()).await?;
+                }
+                repo::forget(self.db(), &instance.instance_id, "litellm.team")
+                    .await
+                    .map_err(db_err)
+            }
+            "webhook.deprovisioned" => self
+                .announce(instance, "instance.deprovisioned")
+                .await
+                .map(|_| ()),
             other => Err(StepError::Permanent(format!("unknown step {other}"))),
         }
     }
@@ -305,24 +378,39 @@ impl Engine {
 
     /// After the last runnable step: done (all ok or skipped), pending (a retry is
     /// scheduled) or error (a step waits for a person); the instance's phase follows.
-    async fn settle(&self, lease: &Lease, instance: &InstanceContext) -> Result<(), AppError> {
+    async fn settle(
+        &self,
+        lease: &Lease,
+        instance: &InstanceContext,
+        kind: RunKind,
+    ) -> Result<(), AppError> {
         let steps = repo::steps(self.db(), &lease.run_id).await?;
         let (status, retry_at, phase) = settlement(&steps);
         if !repo::release(self.db(), lease, status, retry_at).await? {
             return Ok(());
         }
-        let request = match phase {
-            InstancePhase::Ready => RequestStatus::Active,
-            _ => RequestStatus::Provisioning,
-        };
-        repo::set_phase(
-            self.db(),
-            instance,
-            phase,
-            request,
-            &[RequestStatus::Approved, RequestStatus::Provisioning],
-        )
-        .await?;
+        match (kind, phase) {
+            (RunKind::Deprovision, InstancePhase::Ready) => {
+                // Everything is removed upstream: so is what was kept for it here.
+                repo::finish_teardown(self.db(), instance).await?;
+            }
+            // A teardown that waits keeps the instance `Deleting`; its steps tell why.
+            (RunKind::Deprovision, _) => {}
+            (RunKind::Provision | RunKind::Reconcile, phase) => {
+                let request = match phase {
+                    InstancePhase::Ready => RequestStatus::Active,
+                    _ => RequestStatus::Provisioning,
+                };
+                repo::set_phase(
+                    self.db(),
+                    instance,
+                    phase,
+                    request,
+                    &[RequestStatus::Approved, RequestStatus::Provisioning],
+                )
+                .await?;
+            }
+        }
         self.state.changed(&instance.organization_id);
         Ok(())
     }
@@ -339,9 +427,10 @@ fn litellm_key(
         .ok_or_else(|| StepError::Permanent("the LiteLLM master key is not set".into()))
 }
 
-/// The first step that may run now: pending (or left running by a worker that lost its
-/// lease), or in error with its retry due; and every step it needs is ok or skipped.
-pub fn next_runnable(steps: &[StepRow], now: i64) -> Option<&'static Step> {
+/// The first step of `plan` that may run now: pending (or left running by a worker that
+/// lost its lease), or in error with its retry due; and every step it needs is ok or
+/// skipped.
+pub fn next_runnable(plan: &'static [Step], steps: &[StepRow], now: i64) -> Option<&'static Step> {
     let satisfied = |key: &str| steps.iter().any(|s| s.step == key && s.status.satisfies());
     steps.iter().find_map(|row| {
         let due = match row.status {
@@ -349,7 +438,7 @@ pub fn next_runnable(steps: &[StepRow], now: i64) -> Option<&'static Step> {
             super::StepStatus::Error => row.next_attempt_at.is_some_and(|at| at <= now),
             super::StepStatus::Ok | super::StepStatus::Skipped => false,
         };
-        let step = super::step(&row.step)?;
+        let step = plan.iter().find(|s| s.key == row.step)?;
         (due && step.needs.iter().all(|need| satisfied(need))).then_some(step)
     })
 }
@@ -421,7 +510,7 @@ pub async fn run(state: AppState) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provisioning::StepStatus;
+    use crate::provisioning::{STEPS, StepStatus};
 
     fn row(step: &str, status: StepStatus, next: Option<i64>) -> StepRow {
         StepRow {
@@ -443,9 +532,9 @@ mod tests {
             row("litellm.key", StepStatus::Pending, None),
             row("webhook.provisioned", StepStatus::Pending, None),
         ];
-        assert_eq!(next_runnable(&steps, 50), None);
+        assert_eq!(next_runnable(STEPS, &steps, 50), None);
         assert_eq!(
-            next_runnable(&steps, 100).map(|s| s.key),
+            next_runnable(STEPS, &steps, 100).map(|s| s.key),
             Some("litellm.team")
         );
         assert_eq!(
@@ -458,7 +547,7 @@ mod tests {
             row("litellm.key", StepStatus::Skipped, None),
             row("webhook.provisioned", StepStatus::Skipped, None),
         ];
-        assert_eq!(next_runnable(&waiting, i64::MAX), None);
+        assert_eq!(next_runnable(STEPS, &waiting, i64::MAX), None);
         assert_eq!(
             settlement(&waiting),
             (RunStatus::Error, None, InstancePhase::Error)

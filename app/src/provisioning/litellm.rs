@@ -228,6 +228,22 @@ impl LiteLlm<'_> {
         ))
     }
 
+    /// Deletes the team, and with it any key still in it; a team already gone counts as
+    /// deleted (the proxy answers 404).
+    pub async fn delete_team(&self, team_id: &str) -> Result<(), StepError> {
+        let response = self
+            .send(
+                self.http
+                    .post(self.url("/team/delete"))
+                    .json(&serde_json::json!({ "team_ids": [team_id] })),
+            )
+            .await?;
+        match response.status().as_u16() {
+            200 | 404 => Ok(()),
+            _ => Err(Self::failed(&response)),
+        }
+    }
+
     /// Deletes the key named `alias`; a key already gone counts as deleted.
     pub async fn delete_key(&self, alias: &str) -> Result<(), StepError> {
         let response = self

@@ -9,6 +9,8 @@
 //! - Every step is an idempotent *ensure*: look the resource up by its stored id or its
 //!   deterministic name, create it only when missing, record the id. A crash between
 //!   "created upstream" and "recorded here" ends in adoption on the next attempt.
+//! - A deprovision run works through [`TEARDOWN`]: what was provisioned is removed in
+//!   reverse order, and what is already gone counts as removed.
 //! - Drivers: [`litellm`] (a team per organization, a virtual key per instance) and
 //!   [`webhook`] (signed Standard Webhooks events).
 
@@ -79,9 +81,37 @@ pub const STEPS: &[Step] = &[
     },
 ];
 
-/// The step named `key`.
+/// The steps of a deprovision run: the provisioned resources removed in reverse order,
+/// each a teardown that counts what is already gone as done, then the announcement.
+pub const TEARDOWN: &[Step] = &[
+    Step {
+        key: "litellm.key.remove",
+        driver: Driver::LiteLlm,
+        needs: &[],
+    },
+    Step {
+        key: "litellm.team.remove",
+        driver: Driver::LiteLlm,
+        needs: &["litellm.key.remove"],
+    },
+    Step {
+        key: "webhook.deprovisioned",
+        driver: Driver::Webhook,
+        needs: &["litellm.team.remove"],
+    },
+];
+
+/// The steps a run of `kind` works through.
+pub fn plan(kind: RunKind) -> &'static [Step] {
+    match kind {
+        RunKind::Provision | RunKind::Reconcile => STEPS,
+        RunKind::Deprovision => TEARDOWN,
+    }
+}
+
+/// The step named `key` in any plan.
 pub fn step(key: &str) -> Option<&'static Step> {
-    STEPS.iter().find(|s| s.key == key)
+    STEPS.iter().chain(TEARDOWN).find(|s| s.key == key)
 }
 
 /// Why a step failed: retrying may help (`Transient`) or cannot (`Permanent`, e.g. a
@@ -218,13 +248,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_need_is_an_earlier_step() {
-        for (i, step) in STEPS.iter().enumerate() {
-            for need in step.needs {
-                let at = STEPS.iter().position(|s| s.key == *need);
-                assert!(at.is_some_and(|at| at < i), "{} needs {need}", step.key);
+    fn every_need_is_an_earlier_step_of_the_same_plan() {
+        for plan in [STEPS, TEARDOWN] {
+            for (i, step) in plan.iter().enumerate() {
+                for need in step.needs {
+                    let at = plan.iter().position(|s| s.key == *need);
+                    assert!(at.is_some_and(|at| at < i), "{} needs {need}", step.key);
+                }
             }
         }
+        let mut keys: Vec<_> = STEPS.iter().chain(TEARDOWN).map(|s| s.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(
+            keys.len(),
+            STEPS.len() + TEARDOWN.len(),
+            "step keys are unique"
+        );
     }
 
     #[test]

@@ -331,7 +331,9 @@ pub async fn instance(db: &Db, instance_id: &str) -> Result<InstanceContext, sql
 }
 
 /// Sets the instance's phase and moves its request along (`approved → provisioning →
-/// active`): `request` is written only over the statuses in `from`.
+/// active`): `request` is written only over the statuses in `from`. An instance being
+/// deprovisioned keeps its phase: a provisioning worker that raced the staff's action
+/// cannot bring it back.
 pub async fn set_phase(
     db: &Db,
     instance: &InstanceContext,
@@ -341,12 +343,18 @@ pub async fn set_phase(
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
-    sqlx::query("UPDATE instances SET phase = $1, updated_at = $2 WHERE id = $3")
-        .bind(phase.as_str())
-        .bind(now)
-        .bind(&instance.instance_id)
-        .execute(&mut *tx)
-        .await?;
+    let set = sqlx::query(
+        "UPDATE instances SET phase = $1, updated_at = $2
+         WHERE id = $3 AND phase NOT IN ('Deleting', 'Deleted')",
+    )
+    .bind(phase.as_str())
+    .bind(now)
+    .bind(&instance.instance_id)
+    .execute(&mut *tx)
+    .await?;
+    if set.rows_affected() == 0 {
+        return Ok(());
+    }
     for old in from {
         sqlx::query(
             "UPDATE instance_requests SET status = $1, updated_at = $2
@@ -409,9 +417,14 @@ pub async fn steps_digest(db: &Db, org_id: &str) -> Result<Vec<(String, String)>
     Ok(digest)
 }
 
-/// Staff's retry: every step of the instance's latest run that waits in error is due now,
-/// and so is the run. Returns whether there was anything to retry.
-pub async fn retry_failed(db: &Db, instance_id: &str) -> Result<bool, sqlx::Error> {
+/// Staff's retry: every step of the instance's latest run that waits in error (or only
+/// `step`, when given) is due now, and so is the run. Returns whether there was anything
+/// to retry.
+pub async fn retry_failed(
+    db: &Db,
+    instance_id: &str,
+    step: Option<&str>,
+) -> Result<bool, sqlx::Error> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
     let run: Option<String> = sqlx::query_scalar(
@@ -429,14 +442,21 @@ pub async fn retry_failed(db: &Db, instance_id: &str) -> Result<bool, sqlx::Erro
         return Ok(false);
     };
     let steps = sqlx::query(
-        "UPDATE provisioning_steps SET next_attempt_at = $1 WHERE run_id = $2 AND status = 'error'",
+        "UPDATE provisioning_steps SET next_attempt_at = $1
+         WHERE run_id = $2 AND status = 'error' AND step = COALESCE($3, step)",
     )
     .bind(now)
     .bind(&run)
+    .bind(step)
     .execute(&mut *tx)
     .await?;
+    if steps.rows_affected() == 0 {
+        // Nothing waits: leave the run as it was.
+        tx.rollback().await?;
+        return Ok(false);
+    }
     tx.commit().await?;
-    Ok(steps.rows_affected() > 0)
+    Ok(true)
 }
 
 /// Whether the instance has a run that is not finished (pending or running).
@@ -457,4 +477,103 @@ pub async fn instance_org(db: &Db, instance_id: &str) -> Result<Option<String>, 
         .bind(instance_id)
         .fetch_optional(db.pool())
         .await
+}
+
+/// Staff's deprovision: the instance goes `Deleting`, any open provisioning or reconcile
+/// run is ended (a worker holding one loses its lease at its next write), and a teardown
+/// run is queued. Returns the run's id, or `None` when the instance is already being
+/// deprovisioned or deleted (a second deprovision changes nothing).
+pub async fn deprovision(
+    tx: &mut Transaction<'static, Any>,
+    instance_id: &str,
+    organization_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let now = now_ms();
+    let marked = sqlx::query(
+        "UPDATE instances SET phase = 'Deleting', updated_at = $1
+         WHERE id = $2 AND phase NOT IN ('Deleting', 'Deleted')",
+    )
+    .bind(now)
+    .bind(instance_id)
+    .execute(&mut **tx)
+    .await?;
+    if marked.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE provisioning_runs SET status = 'error', lease_owner = NULL, lease_until = NULL,
+                updated_at = $1
+         WHERE instance_id = $2 AND status IN ('pending', 'running')",
+    )
+    .bind(now)
+    .bind(instance_id)
+    .execute(&mut **tx)
+    .await?;
+    enqueue(tx, instance_id, organization_id, RunKind::Deprovision)
+        .await
+        .map(Some)
+}
+
+/// Forgets the resource a step made (it was removed upstream).
+pub async fn forget(db: &Db, instance_id: &str, step: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM instance_resources WHERE instance_id = $1 AND step = $2")
+        .bind(instance_id)
+        .bind(step)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// How many of the organization's instances other than `instance_id` are neither being
+/// deprovisioned nor deleted (they still need the organization's shared resources).
+pub async fn other_live_instances(
+    db: &Db,
+    organization_id: &str,
+    instance_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM instances
+         WHERE organization_id = $1 AND id <> $2 AND phase NOT IN ('Deleting', 'Deleted')",
+    )
+    .bind(organization_id)
+    .bind(instance_id)
+    .fetch_one(db.pool())
+    .await
+}
+
+/// The end of a teardown: the sealed secrets and remaining resource records go, the
+/// instance is `Deleted` and its request `deleted`.
+pub async fn finish_teardown(db: &Db, instance: &InstanceContext) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    for table in ["instance_secrets", "instance_resources"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE instance_id = $1"))
+            .bind(&instance.instance_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE instances SET phase = 'Deleted', updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&instance.instance_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE instance_requests SET status = 'deleted', updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&instance.request_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The instance's organization and phase, if it exists.
+pub async fn instance_state(
+    db: &Db,
+    instance_id: &str,
+) -> Result<Option<(String, InstancePhase)>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT organization_id, phase FROM instances WHERE id = $1")
+            .bind(instance_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.and_then(|(org, phase)| InstancePhase::parse(&phase).map(|p| (org, p))))
 }
