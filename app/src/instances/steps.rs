@@ -13,6 +13,9 @@ pub fn step_name(key: &str, t: &'static Texts) -> String {
         "litellm.team" => t.step_litellm_team.to_owned(),
         "litellm.key" => t.step_litellm_key.to_owned(),
         "webhook.provisioned" => t.step_webhook_provisioned.to_owned(),
+        "litellm.key.remove" => t.step_litellm_key_remove.to_owned(),
+        "litellm.team.remove" => t.step_litellm_team_remove.to_owned(),
+        "webhook.deprovisioned" => t.step_webhook_deprovisioned.to_owned(),
         other => other.to_owned(),
     }
 }

@@ -43,6 +43,7 @@ pub struct RequestDetail {
     /// The instance approval created.
     pub instance_name: Option<String>,
     pub instance_id: Option<String>,
+    pub instance_phase: Option<crate::instances::status::InstancePhase>,
     /// The steps of the instance's latest provisioning run, errors included (staff).
     pub steps: Vec<crate::instances::overview::StepView>,
 }
@@ -71,6 +72,10 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
     Ok(RequestDetail {
         steps,
         instance_id: request.instance_id,
+        instance_phase: request
+            .instance_phase
+            .as_deref()
+            .and_then(crate::instances::status::InstancePhase::parse),
         packages: PackageName::list_from_json(&caller.state.config.catalog, &request.packages)?,
         secrets,
         id: request.id,

@@ -3,8 +3,8 @@
 //! forms per pending or rejected request; the server checks every rule again.
 
 use super::{
-    ApproveRequest, QUEUE_PER_PAGE, QueuePage, QueueRow, ReconcileInstance, RejectRequest,
-    RequestDetail, RetryProvisioning, StatusFilter, get_request, list_requests,
+    ApproveRequest, DeprovisionInstance, QUEUE_PER_PAGE, QueuePage, QueueRow, ReconcileInstance,
+    RejectRequest, RequestDetail, RetryProvisioning, StatusFilter, get_request, list_requests,
 };
 use crate::{
     components::{
@@ -18,8 +18,8 @@ use crate::{
     i18n::{Texts, use_lang, use_texts},
     instances::{
         overview::{PackageName, StepView},
-        status::{RequestStatus, StepStatus},
-        steps::Steps,
+        status::{InstancePhase, RequestStatus, StepStatus},
+        steps::{Steps, step_name},
     },
 };
 use leptos::prelude::*;
@@ -312,6 +312,7 @@ pub fn RequestDetailPage() -> impl IntoView {
     let actions = StepActions {
         retry: ServerAction::<RetryProvisioning>::new(),
         reconcile: ServerAction::<ReconcileInstance>::new(),
+        deprovision: ServerAction::<DeprovisionInstance>::new(),
     };
     // Bumped by the organization's live stream, so the steps move without a reload.
     let changes = RwSignal::new(0_u32);
@@ -323,7 +324,8 @@ pub fn RequestDetailPage() -> impl IntoView {
                 approve.version().get()
                     + reject.version().get()
                     + actions.retry.version().get()
-                    + actions.reconcile.version().get(),
+                    + actions.reconcile.version().get()
+                    + actions.deprovision.version().get(),
                 changes.get(),
             )
         },
@@ -353,38 +355,100 @@ pub fn RequestDetailPage() -> impl IntoView {
 struct StepActions {
     retry: ServerAction<RetryProvisioning>,
     reconcile: ServerAction<ReconcileInstance>,
+    deprovision: ServerAction<DeprovisionInstance>,
 }
 
-/// The instance's provisioning steps with the staff's retry and reconcile buttons.
+/// The instance's provisioning steps with the staff's buttons: retry every failed step or
+/// one of them, reconcile, deprovision. An instance on its way out is neither reconciled
+/// nor deprovisioned again; a deleted one has no actions.
 #[component]
-fn Provisioning(instance_id: String, steps: Vec<StepView>, actions: StepActions) -> impl IntoView {
+fn Provisioning(
+    instance_id: String,
+    phase: Option<InstancePhase>,
+    steps: Vec<StepView>,
+    actions: StepActions,
+) -> impl IntoView {
     let t = use_texts();
-    let failed = steps.iter().any(|s| s.status == StepStatus::Error);
-    let retry_id = instance_id.clone();
+    let failed: Vec<String> = steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Error)
+        .map(|s| s.step.clone())
+        .collect();
+    let leaving = matches!(
+        phase,
+        Some(InstancePhase::Deleting | InstancePhase::Deleted)
+    );
+    let deleted = phase == Some(InstancePhase::Deleted);
+    let retry_one = (failed.len() > 1).then(|| {
+        failed
+            .clone()
+            .into_iter()
+            .map(|step| {
+                let (id, key) = (instance_id.clone(), step.clone());
+                view! {
+                    <ActionForm action=actions.retry>
+                        <input type="hidden" name="instance_id" value=id />
+                        <input type="hidden" name="step" value=step />
+                        <Button
+                            variant=Variant::Secondary
+                            size=Size::Md
+                            attr:data-test="retry-step"
+                        >
+                            {move || (t.get().retry_step)(&step_name(&key, t.get()))}
+                        </Button>
+                    </ActionForm>
+                }
+            })
+            .collect_view()
+    });
+    let retry_all = (!failed.is_empty()).then(|| {
+        let id = instance_id.clone();
+        view! {
+            <ActionForm action=actions.retry>
+                <input type="hidden" name="instance_id" value=id />
+                <Button size=Size::Md attr:data-test="retry-steps">
+                    {move || t.get().retry_failed_steps}
+                </Button>
+            </ActionForm>
+        }
+    });
+    let reconcile = (!leaving).then(|| {
+        let (id, id2) = (instance_id.clone(), instance_id.clone());
+        view! {
+            <ActionForm action=actions.reconcile>
+                <input type="hidden" name="instance_id" value=id />
+                <Button variant=Variant::Secondary size=Size::Md attr:data-test="reconcile">
+                    {move || t.get().reconcile}
+                </Button>
+            </ActionForm>
+            <ActionForm action=actions.deprovision>
+                <input type="hidden" name="instance_id" value=id2 />
+                <Button variant=Variant::Danger size=Size::Md attr:data-test="deprovision">
+                    {move || t.get().deprovision}
+                </Button>
+            </ActionForm>
+        }
+    });
+    let error = latest_error(vec![
+        tracked(actions.retry),
+        tracked(actions.reconcile),
+        tracked(actions.deprovision),
+    ]);
     view! {
         <section class="mt-6 rounded-xl border border-slate-200 bg-white px-6 py-4 shadow-sm">
+            <FormError error />
             <Steps steps />
-            <p class="mt-4 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                {move || t.get().staff_actions}
-            </p>
-            <div class="mt-2 flex flex-wrap gap-3">
-                {failed
-                    .then(|| {
-                        view! {
-                            <ActionForm action=actions.retry>
-                                <input type="hidden" name="instance_id" value=retry_id />
-                                <Button size=Size::Md attr:data-test="retry-steps">
-                                    {move || t.get().retry_failed_steps}
-                                </Button>
-                            </ActionForm>
-                        }
-                    })} <ActionForm action=actions.reconcile>
-                    <input type="hidden" name="instance_id" value=instance_id.clone() />
-                    <Button variant=Variant::Secondary size=Size::Md attr:data-test="reconcile">
-                        {move || t.get().reconcile}
-                    </Button>
-                </ActionForm>
-            </div>
+            {(!deleted)
+                .then(|| {
+                    view! {
+                        <p class="mt-4 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                            {move || t.get().staff_actions}
+                        </p>
+                        <div class="mt-2 flex flex-wrap gap-3">
+                            {retry_all} {retry_one} {reconcile}
+                        </div>
+                    }
+                })}
         </section>
     }
 }
@@ -447,7 +511,14 @@ fn DetailView(
             .instance_id
             .clone()
             .map(|instance_id| {
-                view! { <Provisioning instance_id steps=detail.steps.clone() actions /> }
+                view! {
+                    <Provisioning
+                        instance_id
+                        phase=detail.instance_phase
+                        steps=detail.steps.clone()
+                        actions
+                    />
+                }
             })}
         <dl class="mt-6 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white px-6 py-2 shadow-sm">
             {row(|t| t.col_requested, date_time(detail.created_at))}

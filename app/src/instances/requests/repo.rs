@@ -406,6 +406,7 @@ pub struct RequestRecord {
     /// The instance approval created.
     pub instance_name: Option<String>,
     pub instance_id: Option<String>,
+    pub instance_phase: Option<String>,
     pub organization_id: String,
 }
 
@@ -417,7 +418,8 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<RequestRecord>, AppError
                 r.billing_street, r.billing_postal_code, r.billing_city, r.billing_country,
                 r.billing_notes, r.contact_name, r.contact_email, r.admin_note,
                 d.display_name AS decided_by, r.decided_at, r.created_at,
-                i.name AS instance_name, i.id AS instance_id, r.organization_id
+                i.name AS instance_name, i.id AS instance_id, i.phase AS instance_phase,
+                r.organization_id
          FROM instance_requests r
          JOIN organizations o ON o.id = r.organization_id
          LEFT JOIN users d ON d.id = r.decided_by
