@@ -47,6 +47,14 @@ both_backends! {
         "provisioning" => {"workers": 0},
         "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
     ],
+    a_process_killed_mid_step_is_taken_over_without_duplicates with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
+    deprovision_tears_down_in_reverse_and_twice_is_harmless with [
+        "provisioning" => {"workers": 0},
+        "secrets" => {"kek": "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk="},
+    ],
 }
 
 /// The key files the configuration names.
@@ -87,6 +95,12 @@ async fn engine_process(
 /// Registers Acme, submits a request and approves it; returns the instance's id.
 async fn approve(app: &TestApp) -> String {
     app.register_company("Acme", "owner@acme.example").await;
+    submit_and_approve(app, "admin@platform.example").await
+}
+
+/// Submits a request for Acme (as its signed-in owner) and approves it as a new platform
+/// admin `admin`; returns the instance's id.
+async fn submit_and_approve(app: &TestApp, admin: &str) -> String {
     let request = common::minimal_request("acme");
     let form: Vec<(&str, &str)> = request
         .iter()
@@ -95,9 +109,7 @@ async fn approve(app: &TestApp) -> String {
     let res = app.call("requests/submit", &form).await;
     assert_eq!(res.status(), StatusCode::OK);
     let id: String = res.json().await.unwrap();
-    let (_, admin) = app
-        .staff("platform_admin", "admin@platform.example", "en")
-        .await;
+    let (_, admin) = app.staff("platform_admin", admin, "en").await;
     let res = app
         .call_with_cookie("admin/requests/approve", &[("id", &id)], &admin)
         .await;
@@ -107,7 +119,8 @@ async fn approve(app: &TestApp) -> String {
         "{}",
         res.text().await.unwrap()
     );
-    sqlx::query_scalar("SELECT id FROM instances")
+    sqlx::query_scalar("SELECT id FROM instances WHERE request_id = $1")
+        .bind(&id)
         .fetch_one(app.db.pool())
         .await
         .unwrap()
@@ -647,4 +660,311 @@ async fn an_unreachable_upstream_is_retried(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(run, "pending");
+}
+
+/// The phase of instance `id`.
+async fn phase_of(app: &TestApp, id: &str) -> String {
+    sqlx::query_scalar("SELECT phase FROM instances WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn wait_for_phase_of(app: &TestApp, id: &str, want: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = phase_of(app, id).await;
+        if now == want {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "instance {id} is {now}, not {want}, after 20 s; steps: {:?}",
+            steps(app).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) {
+    let litellm = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
+    let first = approve(app).await;
+    wait_for_phase_of(app, &first, "Ready").await;
+    let second = submit_and_approve(app, "second-admin@platform.example").await;
+    wait_for_phase_of(app, &second, "Ready").await;
+    assert_eq!((litellm.team_count(), litellm.keys().len()), (1, 2));
+    let (_, staff) = app
+        .staff("platform_operator", "operator@platform.example", "en")
+        .await;
+
+    // A customer cannot deprovision, and the refusal changes nothing.
+    common::expect_error(
+        app.call("admin/instances/deprovision", &[("instance_id", &first)])
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(phase_of(app, &first).await, "Ready");
+
+    // The first instance's key was already deleted out of band: its removal counts as done.
+    let first_name: String = sqlx::query_scalar("SELECT name FROM instances WHERE id = $1")
+        .bind(&first)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    litellm.with(|s| s.keys.retain(|k| k.alias != first_name));
+    let res = app
+        .call_with_cookie(
+            "admin/instances/deprovision",
+            &[("instance_id", &first)],
+            &staff,
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    wait_for_phase_of(app, &first, "Deleted").await;
+    // The team stays for the second instance, whose key is untouched.
+    assert_eq!(litellm.team_count(), 1);
+    let keys = litellm.keys();
+    assert_eq!(keys.len(), 1);
+    assert_ne!(keys[0].alias, first_name);
+    let request_status: String = sqlx::query_scalar(
+        "SELECT r.status FROM instance_requests r JOIN instances i ON i.request_id = r.id
+         WHERE i.id = $1",
+    )
+    .bind(&first)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(request_status, "deleted");
+    // Nothing of it is kept here: no sealed key, no resource records.
+    for table in ["instance_secrets", "instance_resources"] {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE instance_id = $1");
+        assert_eq!(count(app, &sql, &first).await, 0, "{table}");
+    }
+    // Each teardown step is ok, in reverse order of what was provisioned.
+    let teardown: Vec<(String, String)> = sqlx::query_as(
+        "SELECT s.step, s.status FROM provisioning_steps s
+         JOIN provisioning_runs r ON r.id = s.run_id
+         WHERE r.instance_id = $1 AND r.kind = 'deprovision' ORDER BY s.position",
+    )
+    .bind(&first)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let expected: Vec<(String, String)> = [
+        "litellm.key.remove",
+        "litellm.team.remove",
+        "webhook.deprovisioned",
+    ]
+    .iter()
+    .map(|s| ((*s).to_owned(), "ok".to_owned()))
+    .collect();
+    assert_eq!(teardown, expected);
+
+    // Twice is harmless: no second run, still deleted; reconcile is refused.
+    let res = app
+        .call_with_cookie(
+            "admin/instances/deprovision",
+            &[("instance_id", &first)],
+            &staff,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let runs =
+        "SELECT COUNT(*) FROM provisioning_runs WHERE instance_id = $1 AND kind = 'deprovision'";
+    assert_eq!(count(app, runs, &first).await, 1);
+    common::expect_error(
+        app.call_with_cookie(
+            "admin/instances/reconcile",
+            &[("instance_id", &first)],
+            &staff,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
+    assert_eq!(phase_of(app, &first).await, "Deleted");
+
+    // The last instance takes the organization's team with it.
+    let res = app
+        .call_with_cookie(
+            "admin/instances/deprovision",
+            &[("instance_id", &second)],
+            &staff,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    wait_for_phase_of(app, &second, "Deleted").await;
+    assert_eq!((litellm.team_count(), litellm.keys().len()), (0, 0));
+
+    // The receiver heard both removals, signed, once each.
+    let key = webhook::key(&secrecy::SecretString::from(WEBHOOK_SECRET)).unwrap();
+    let now = app::db::now_ms() / 1000;
+    let removals: Vec<Value> = hook
+        .deliveries()
+        .iter()
+        .map(|d| {
+            let verified =
+                webhook::verify(&key, &d.id, &d.timestamp, &d.signature, &d.body, now, 300);
+            assert!(verified, "signature of {}", d.id);
+            serde_json::from_slice::<Value>(&d.body).unwrap()
+        })
+        .filter(|b| b["type"] == "instance.deprovisioned")
+        .collect();
+    let ids: Vec<&str> = removals
+        .iter()
+        .filter_map(|b| b["data"]["instance"]["id"].as_str())
+        .collect();
+    assert_eq!(ids, [first.as_str(), second.as_str()]);
+    let actions = app.audit_actions().await;
+    let deprovisions = actions
+        .iter()
+        .filter(|(a, o)| a == "instance.deprovision" && o == "success")
+        .count();
+    assert_eq!(
+        deprovisions, 2,
+        "one audit row per deprovision that did something"
+    );
+}
+
+/// Kills its `tenantry` process when dropped, so a failed test leaves none behind.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real second `tenantry serve` process on the app's database with one provisioning
+/// worker talking to the fakes, its lease 5 s (the shortest allowed).
+fn tenantry_process(app: &TestApp, litellm: &FakeLiteLlm, hook: &WebhookReceiver) -> Child {
+    let (master, secret) = credential_files(app, MASTER_KEY);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tenantry"))
+        .arg("serve")
+        .env("TENANTRY_DATABASE_URL", &app.database_url)
+        .env("TENANTRY_LISTEN", "127.0.0.1:0")
+        .env("TENANTRY_BASE_URL", "http://127.0.0.1:9")
+        .env("TENANTRY_OPS__LISTEN", "")
+        .env("TENANTRY_SMTP__SINK_DIR", &app.sink_dir)
+        .env("TENANTRY_SECRETS__KEK", KEK)
+        .env("TENANTRY_PROVISIONING__WORKERS", "1")
+        .env("TENANTRY_PROVISIONING__POLL_SECONDS", "1")
+        .env("TENANTRY_PROVISIONING__LEASE_SECONDS", "5")
+        .env("TENANTRY_PROVISIONING__REQUEST_TIMEOUT_SECONDS", "30")
+        .env("TENANTRY_PROVISIONING__LITELLM__ENABLED", "true")
+        .env("TENANTRY_PROVISIONING__LITELLM__URL", &litellm.url)
+        .env("TENANTRY_PROVISIONING__LITELLM__MASTER_KEY_FILE", master)
+        .env("TENANTRY_PROVISIONING__WEBHOOK__ENABLED", "true")
+        .env("TENANTRY_PROVISIONING__WEBHOOK__URL", &hook.url)
+        .env("TENANTRY_PROVISIONING__WEBHOOK__SECRET_FILE", secret)
+        .env("TENANTRY_LOG", "warn")
+        .env("LEPTOS_OUTPUT_NAME", "tenantry")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start tenantry");
+    Child(child)
+}
+
+/// A second `tenantry` process is killed with SIGKILL after LiteLLM made the instance's
+/// key and before the answer reached it: the key exists upstream, nothing here knows it.
+/// After the lease expires another process takes the run over, and the instance ends
+/// `Ready` with one key whose raw value is the one sealed here.
+async fn a_process_killed_mid_step_is_taken_over_without_duplicates(app: &TestApp) {
+    let litellm = FakeLiteLlm::start().await;
+    let hook = WebhookReceiver::start().await;
+    litellm.with(|s| s.stall_generate = true);
+    let mut child = tenantry_process(app, &litellm, &hook);
+    let instance = approve(app).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while litellm.keys().is_empty() {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            panic!("the other tenantry process exited ({status}) before asking for the key");
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited 30 s for the other process to ask LiteLLM for the key"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let owner: Option<String> = sqlx::query_scalar(
+        "SELECT lease_owner FROM provisioning_runs WHERE instance_id = $1 AND status = 'running'",
+    )
+    .bind(&instance)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let pid = child.0.id();
+    assert!(
+        owner
+            .as_deref()
+            .is_some_and(|o| o.starts_with(&format!("{pid}-"))),
+        "the killed process holds the run: {owner:?}"
+    );
+    child.0.kill().unwrap(); // SIGKILL on Unix
+    child.0.wait().unwrap();
+    litellm.with(|s| s.stall_generate = false);
+    let orphan = litellm.keys()[0].clone();
+
+    // This process works runs again; it takes the run once the dead one's lease ends.
+    let survivor = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
+    wait_for_phase(app, "Ready", Duration::from_secs(30)).await;
+    let keys = litellm.keys();
+    assert_eq!(keys.len(), 1, "no second key upstream: {keys:?}");
+    assert_ne!(
+        keys[0].token, orphan.token,
+        "the orphan whose value was lost is replaced"
+    );
+    assert_eq!(litellm.team_count(), 1);
+    let key_step = steps(app)
+        .await
+        .into_iter()
+        .find(|s| s.0 == "litellm.key")
+        .unwrap();
+    assert_eq!((key_step.1.as_str(), key_step.2), ("ok", 2), "{key_step:?}");
+    // The sealed value is the live key's.
+    let keyring = app::secrets::Keyring::from_config(&survivor.state.config.secrets)
+        .unwrap()
+        .unwrap();
+    let (request_id, org): (String, String) =
+        sqlx::query_as("SELECT request_id, organization_id FROM instances WHERE id = $1")
+            .bind(&instance)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let sealed = repo::sealed_secret(&app.db, &instance, "litellm.key")
+        .await
+        .unwrap()
+        .unwrap();
+    let binding = app::secrets::Binding {
+        organization_id: &org,
+        request_id: &request_id,
+        purpose: "litellm.key",
+    };
+    let opened = app::secrets::open(&app.db, &keyring, binding, &sealed)
+        .await
+        .unwrap();
+    use secrecy::ExposeSecret;
+    assert_eq!(opened.expose_secret(), keys[0].raw);
 }

@@ -36,6 +36,9 @@ pub struct LiteLlmState {
     pub fail_next: usize,
     /// Answer `/key/list` with a body that is not JSON.
     pub garble_key_list: bool,
+    /// Make a generated key, then hold the answer while this is set: a caller that dies
+    /// meanwhile leaves a key upstream it never heard of.
+    pub stall_generate: bool,
     /// Every request's method and path, in order.
     pub log: Vec<String>,
 }
@@ -223,19 +226,41 @@ async fn key_generate(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
+    let (stall, response) = generate_key(&state, &headers, &body);
+    if stall {
+        // Bounded, so a forgotten stall ends with the test rather than hanging it.
+        for _ in 0..1200 {
+            if !state.lock().unwrap().stall_generate {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    response
+}
+
+/// Makes the key (or refuses); says whether to hold the answer back.
+fn generate_key(
+    state: &Mutex<LiteLlmState>,
+    headers: &HeaderMap,
+    body: &Value,
+) -> (bool, Response) {
     let mut s = state.lock().unwrap();
-    if let Some(r) = gate(&mut s, &headers, "POST /key/generate") {
-        return r;
+    if let Some(r) = gate(&mut s, headers, "POST /key/generate") {
+        return (false, r);
     }
     let alias = body["key_alias"].as_str().unwrap_or_default().to_owned();
     if s.keys.iter().any(|k| k.alias == alias) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "Key with alias '{alias}' already exists. Unique key aliases across all keys are required."
+        return (
+            false,
+            error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Key with alias '{alias}' already exists. Unique key aliases across all keys are required."
+                ),
+                "bad_request_error",
+                "key_alias",
             ),
-            "bad_request_error",
-            "key_alias",
         );
     }
     let raw = format!("sk-{}", uuid::Uuid::new_v4().simple());
@@ -247,11 +272,12 @@ async fn key_generate(
         raw: raw.clone(),
         token: token.clone(),
     });
-    Json(
+    let response = Json(
         json!({"key": raw, "token": token, "token_id": token, "key_alias": alias,
                 "team_id": team_id, "expires": null}),
     )
-    .into_response()
+    .into_response();
+    (s.stall_generate, response)
 }
 
 async fn key_delete(State(state): Shared, headers: HeaderMap, Json(body): Json<Value>) -> Response {
