@@ -16,6 +16,7 @@ const db = process.env.E2E_DATABASE_URL;
 // certified OpenID provider (see support/oidc-provider.mjs).
 const smtpPort = port + 25;
 const oidcPort = port + 44;
+const hookPort = port + 55;
 const tmp = path.join(__dirname, '.tmp');
 fs.mkdirSync(tmp, { recursive: true });
 // aiosmtpd creates the Maildir only when the folder is new.
@@ -23,6 +24,11 @@ process.env.E2E_MAILDIR ??= path.join(tmp, `maildir-${Date.now()}`);
 const python = process.env.TENANTRY_TEST_PYTHON ?? 'python3';
 const secretFile = path.join(tmp, 'oidc-client-secret');
 fs.writeFileSync(secretFile, 'e2e-client-secret\n');
+// The signed-webhook driver is on, pointed at support/webhook-receiver.mjs.
+const webhookSecret = `whsec_${crypto.randomBytes(32).toString('base64')}`;
+const webhookSecretFile = path.join(tmp, 'webhook-secret');
+fs.writeFileSync(webhookSecretFile, `${webhookSecret}\n`);
+process.env.E2E_WEBHOOK_URL ??= `http://127.0.0.1:${hookPort}`;
 const portalConfig = path.join(tmp, 'portal.toml');
 fs.writeFileSync(
   portalConfig,
@@ -48,6 +54,14 @@ fs.writeFileSync(
     '',
     '[secrets]',
     `kek = "${crypto.randomBytes(32).toString('base64')}"`,
+    '',
+    '[provisioning]',
+    'poll_seconds = 1',
+    '',
+    '[provisioning.webhook]',
+    'enabled = true',
+    `url = "http://127.0.0.1:${hookPort}/hook"`,
+    `secret_file = ${JSON.stringify(webhookSecretFile)}`,
     '',
   ].join('\n'),
 );
@@ -96,6 +110,14 @@ export default defineConfig({
         OIDC_REDIRECT_URIS: `http://127.0.0.1:${port}/auth/oidc/loopback/callback`,
         OIDC_CLIENT_SECRET: 'e2e-client-secret',
       },
+    },
+    {
+      command: 'node support/webhook-receiver.mjs',
+      cwd: __dirname,
+      url: `http://127.0.0.1:${hookPort}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { WEBHOOK_PORT: String(hookPort), WEBHOOK_SECRET: webhookSecret },
     },
     {
       command: `"${bin}" serve`,

@@ -113,13 +113,14 @@ test('owner onboards with a secret package; the admin rejects, then approves; th
   const instance = page.locator('[data-test="instance-row"]');
   await expect(instance).toHaveCount(1);
   await expect(instance).toContainText('Support Bot');
-  // Provisioned while the page is open (no driver is enabled in the journeys).
+  // Provisioned while the page is open (the journeys enable only the webhook driver).
   await expect(instance.locator('[data-test="instance-phase"]')).toHaveText('Ready');
-  // Its provisioning steps, live on the same page (skipped: no driver is configured here).
+  // Its provisioning steps, live on the same page: the announcements sent, LiteLLM skipped.
   const steps = page.locator('[data-test="instance-steps"] [data-test="step"]');
   await expect(steps).toHaveCount(4);
-  await expect(steps.first()).toHaveAttribute('data-status', 'skipped');
+  await expect(steps.first()).toHaveAttribute('data-status', 'ok');
   await expect(steps.first()).toContainText('Announce the approval');
+  await expect(steps.nth(1)).toHaveAttribute('data-status', 'skipped');
   await expect(instance).toContainText('Telegram, Git repository');
   // Active now, so no longer an in-flight request.
   await expect(request).toHaveCount(0);
