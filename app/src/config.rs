@@ -283,6 +283,8 @@ pub struct RateLimits {
     pub sign_in_window_minutes: u64,
     /// Invitation emails (new and resent) one organization may send per hour.
     pub invitations_per_hour: u32,
+    /// Refused API keys one client address (IPv6: its /64) may present per minute.
+    pub api_key_failures_per_minute: u32,
 }
 
 /// The defaults, as a serializable value figment can merge under file and env.
@@ -421,6 +423,7 @@ fn defaults() -> Defaults {
             sign_in_failures_per_address: 20,
             sign_in_window_minutes: 15,
             invitations_per_hour: 20,
+            api_key_failures_per_minute: 30,
         },
         public_mail_domains: DEFAULT_PUBLIC_MAIL_DOMAINS.to_vec(),
         smtp: SmtpDefaults {

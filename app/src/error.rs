@@ -101,6 +101,10 @@ pub enum AppError {
     OidcFailed { reason: OidcFailure },
     #[error("conflicting concurrent change")]
     Conflict,
+    /// A bearer token that is malformed, unknown, revoked, expired or whose key's member is
+    /// suspended: one answer for all, so none can be told apart.
+    #[error("API key not valid")]
+    InvalidApiKey,
     #[error("secret storage is not configured")]
     SecretsNotConfigured,
     #[error("malformed request")]
@@ -123,7 +127,9 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode as S;
         match self {
-            Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidApiKey => {
+                S::UNAUTHORIZED
+            }
             Self::Forbidden | Self::AccountSuspended | Self::EmailUnverified | Self::CrossSite => {
                 S::FORBIDDEN
             }
@@ -206,6 +212,7 @@ impl AppError {
             Self::InvitationWrongAccount { email } => (t.err_invitation_wrong_account)(email),
             Self::AlreadyMember => t.err_already_member.to_owned(),
             Self::Conflict => t.err_conflict.to_owned(),
+            Self::InvalidApiKey => t.err_invalid_api_key.to_owned(),
             Self::SecretsNotConfigured => t.err_secrets_not_configured.to_owned(),
             Self::OidcFailed { reason } => match reason {
                 OidcFailure::UnknownIssuer => t.err_oidc_unknown_issuer.to_owned(),

@@ -6,12 +6,15 @@
 // release builds (https://github.com/leptos-rs/leptos/issues/2962).
 #![recursion_limit = "256"]
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod instances;
+pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod orgs;
@@ -171,6 +174,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("orgs/:slug/settings")
                         view=routes::OrgSettingsRoute::lazy()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("orgs/:slug/keys")
+                        view=routes::KeysRoute::lazy()
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -56,4 +56,6 @@ lazy_page! {
     ConfirmEmailRoute => crate::auth::ConfirmEmailPage;
     /// Members and invitations of an organization.
     MembersRoute => crate::orgs::members::page::MembersPage;
+    /// An organization's API keys.
+    KeysRoute => crate::keys::page::KeysPage;
 }

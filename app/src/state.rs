@@ -39,6 +39,9 @@ pub struct AppState {
     pub engine: Waker,
     /// Request counts and latencies, open streams and workers, for `/metrics` and `/readyz`.
     pub metrics: Arc<Metrics>,
+    /// Verified API keys, dropped whenever the database's key epoch moves.
+    #[from_ref(skip)]
+    pub keys: Arc<crate::keys::verify::KeyCache>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             outbox: outbox::Waker::default(),
             engine: Waker::default(),
             metrics: Arc::default(),
+            keys: Arc::new(crate::keys::verify::KeyCache::new()),
         }
     }
 

@@ -469,6 +469,7 @@ async fn seed(db: &Db, client: &Client, base: &str) -> Result<String> {
         is_member: true,
         user: principal(&owner, OWNER_EMAIL, "Olga Owner", None),
         actor: actor(&owner),
+        writes: true,
     };
 
     let mut instances = Vec::new();

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health))
+        .merge(app::api::router())
         .route("/audit/export.csv", get(app::audit::export::export_csv))
         .route("/events", get(app::instances::live::events))
         .route("/verify-email", get(app::auth::verification::verify_email))
@@ -142,6 +143,11 @@ pub fn start_workers(state: &AppState) {
         state.outbox.clone(),
     ));
     state.metrics.add_worker("outbox", outbox);
+    let keys = tokio::spawn(app::keys::verify::watch_epoch(
+        state.db.clone(),
+        state.keys.clone(),
+    ));
+    state.metrics.add_worker("api_key_epoch", keys);
     for _ in 0..state.config.provisioning.workers {
         let engine = tokio::spawn(app::provisioning::engine::run(state.clone()));
         state.metrics.add_worker("provisioning", engine);

@@ -64,6 +64,8 @@ struct Fixture {
     invitation_other_owner: String,
     /// A pending instance request of the organization.
     request: String,
+    /// An API key of the organization, made by its owner.
+    key: String,
 }
 
 /// Inserts a pending invitation to the organization and returns its id and token.
@@ -205,6 +207,19 @@ impl Fixture {
         .execute(app.db.pool())
         .await
         .unwrap();
+        let key = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO api_keys (id, organization_id, name, token_hash, display_prefix, scopes,
+                                   created_by, created_at, updated_at)
+             VALUES ($1, $2, 'agent', $3, 'tny_abcd…wxyz', 'read', $4, 0, 0)",
+        )
+        .bind(&key)
+        .bind(&org)
+        .bind(uuid::Uuid::new_v4().simple().to_string())
+        .bind(&owner)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
         Fixture {
             slug,
             ids,
@@ -213,6 +228,7 @@ impl Fixture {
             invitation_new,
             invitation_other_owner,
             request,
+            key,
         }
     }
 
@@ -439,6 +455,32 @@ fn cases() -> Vec<Case> {
             endpoint: "admin/instances/reconcile",
             args: |fx| pairs(&[("instance_id", &fx.request)]),
             expect: [401, 403, 403, 403, 403, 403, 403, 404, 404, 403],
+        },
+        Case {
+            endpoint: "admin/instances/deprovision",
+            args: |fx| pairs(&[("instance_id", &fx.request)]),
+            expect: [401, 403, 403, 403, 403, 403, 403, 404, 404, 403],
+        },
+        // API keys: members read the list; owners and admins (members) manage.
+        Case {
+            endpoint: "keys/list",
+            args: |fx| pairs(&[("slug", &fx.slug)]),
+            expect: READ,
+        },
+        Case {
+            endpoint: "keys/mint",
+            args: |fx| pairs(&[("slug", &fx.slug), ("name", "agent")]),
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "keys/revoke",
+            args: |fx| pairs(&[("slug", &fx.slug), ("id", &fx.key)]),
+            expect: MANAGE,
+        },
+        Case {
+            endpoint: "keys/reroll",
+            args: |fx| pairs(&[("slug", &fx.slug), ("id", &fx.key)]),
+            expect: MANAGE,
         },
         Case {
             endpoint: "requests/wizard",

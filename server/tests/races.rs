@@ -74,6 +74,7 @@ async fn a_role_read_before_the_lock_is_read_again(app: &TestApp) {
         is_member: true,
         user: principal(&admin, None),
         actor: actor(&admin),
+        writes: true,
     };
     sqlx::query("UPDATE memberships SET role = 'viewer' WHERE user_id = $1")
         .bind(&admin)

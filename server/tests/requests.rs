@@ -532,6 +532,7 @@ async fn owner(app: &TestApp, org: &str, user: &str) -> OrgAccess {
             session_hash: String::new(),
         },
         actor: by(user),
+        writes: true,
     }
 }
 

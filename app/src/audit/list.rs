@@ -13,7 +13,7 @@ pub async fn list_audit_events(
     to: Option<String>,
     page: Option<u32>,
 ) -> Result<AuditPage, AppError> {
-    use super::{AuditFilter, query};
+    use super::AuditFilter;
     use crate::auth::caller::Caller;
     let caller = Caller::current()?;
     let filter = AuditFilter {
@@ -23,9 +23,21 @@ pub async fn list_audit_events(
         from: from.unwrap_or_default(),
         to: to.unwrap_or_default(),
     };
-    let scope = query::scope(&caller, &filter.org).await?;
+    read(&caller, filter, page.unwrap_or(1)).await
+}
+
+/// Page `page` of the events `filter` selects, for a caller allowed to read them (the
+/// audit page and the REST API both come here).
+#[cfg(feature = "ssr")]
+pub async fn read(
+    caller: &crate::auth::caller::Caller,
+    filter: super::AuditFilter,
+    page: u32,
+) -> Result<AuditPage, AppError> {
+    use super::query;
+    let scope = query::scope(caller, &filter.org).await?;
     let criteria = query::Criteria::parse(&filter, &scope)?;
-    let page = page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = page.clamp(1, 1_000_000);
     let matches = query::page(caller.db(), &criteria, page).await?;
     let actions = query::actions(caller.db(), &scope).await?;
     Ok(AuditPage {

@@ -53,10 +53,17 @@ impl Caller {
 
     /// The caller of a plain axum handler, from the context the middleware stored.
     pub fn new(state: AppState, ctx: RequestContext) -> Caller {
-        let actor = Actor {
-            user_id: ctx.principal.user().map(|u| u.user_id.clone()),
-            api_key_id: None,
-            client_addr: ctx.client_addr,
+        let actor = match &ctx.principal {
+            Principal::ApiKey(key) => Actor {
+                user_id: Some(key.key.created_by.clone()),
+                api_key_id: Some(key.key.key_id.clone()),
+                client_addr: ctx.client_addr,
+            },
+            _ => Actor {
+                user_id: ctx.principal.user().map(|u| u.user_id.clone()),
+                api_key_id: None,
+                client_addr: ctx.client_addr,
+            },
         };
         Caller {
             state,
@@ -109,8 +116,14 @@ impl Caller {
 
     /// The caller's standing in the organization `slug`; refine it with
     /// [`OrgAccess::require`](crate::orgs::access::OrgAccess::require).
+    /// An API key reaches only its own organization (any other answers `NotFound`).
     pub async fn org(&self, slug: &str) -> Result<crate::orgs::access::OrgAccess, AppError> {
-        crate::orgs::access::load(self.db(), self.user()?, &self.actor, slug).await
+        match &self.principal {
+            Principal::ApiKey(key) => {
+                crate::orgs::access::load_for_key(self.db(), &key.key, &self.actor, slug).await
+            }
+            _ => crate::orgs::access::load(self.db(), self.user()?, &self.actor, slug).await,
+        }
     }
 }
 

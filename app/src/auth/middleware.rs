@@ -43,16 +43,33 @@ pub async fn request_context(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let principal = match session::cookie_value(
-        headers,
-        &state.config.cookie_name(&state.config.session.cookie_name),
-    ) {
-        Some(token) => match session::resolve(&state.db, &state.config, token).await {
-            Ok(Some(user)) => Principal::User(user),
-            Ok(None) => Principal::Anonymous,
-            Err(err) => return err_response(err),
-        },
-        None => Principal::Anonymous,
+    let path = req.uri().path();
+    let on_api = path == "/api/v1" || path.starts_with("/api/v1/") || path == "/mcp";
+    let bearer = on_api.then(|| bearer_token(headers)).flatten();
+    let principal = if let Some(presented) = bearer {
+        match api_key(&state, presented, &client_addr).await {
+            Ok(principal) => principal,
+            Err(err) => {
+                let lang = headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| Lang::from_accept_language(v, &state.config.languages))
+                    .unwrap_or(state.config.default_language);
+                return crate::api::error_response(&err, lang);
+            }
+        }
+    } else {
+        match session::cookie_value(
+            headers,
+            &state.config.cookie_name(&state.config.session.cookie_name),
+        ) {
+            Some(token) => match session::resolve(&state.db, &state.config, token).await {
+                Ok(Some(user)) => Principal::User(user),
+                Ok(None) => Principal::Anonymous,
+                Err(err) => return err_response(err),
+            },
+            None => Principal::Anonymous,
+        }
     };
     let allowed = &state.config.languages;
     let lang = principal
@@ -90,6 +107,40 @@ pub async fn request_context(
         request_id,
     });
     next.run(req).await
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The principal of a bearer API key. Failed attempts count per client address (IPv6: its
+/// /64); beyond the limit every attempt from there is refused before it is looked at.
+async fn api_key(
+    state: &AppState,
+    presented: &str,
+    client_addr: &str,
+) -> Result<Principal, AppError> {
+    use super::rate_limit;
+    let subject = limit_subject(client_addr);
+    let limit = state.config.rate_limits.api_key_failures_per_minute;
+    let failures =
+        rate_limit::count(&state.db, rate_limit::API_KEY_FAILURE, &subject, 60_000).await?;
+    if failures >= i64::from(limit) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: 60,
+        });
+    }
+    match crate::keys::verify::verify(&state.db, &state.keys, presented).await {
+        Ok(key) => Ok(Principal::ApiKey(super::principal::KeyPrincipal { key })),
+        Err(refusal) => {
+            tracing::info!(?refusal, "refused an API key");
+            rate_limit::record(&state.db, rate_limit::API_KEY_FAILURE, &subject).await?;
+            Err(AppError::InvalidApiKey)
+        }
+    }
 }
 
 /// The client's address. Behind `hops` trusted proxies, each appends the address it received
@@ -134,7 +185,7 @@ pub fn limit_subject(client_addr: &str) -> String {
 /// Refuses state-changing requests that a browser sent from another site. Browsers send
 /// `Origin` on every cross-site POST (and `Referer` in most other cases); requests carrying
 /// neither come from non-browser clients, which cannot ride on a victim's cookies.
-/// Bearer-authenticated API routes (`/api/v1`, `/mcp`) carry no cookies and are exempt.
+/// API requests with a bearer token (`/api/v1`, `/mcp`) are exempt: a browser never adds one by itself.
 pub async fn refuse_cross_site(
     State(state): State<AppState>,
     req: Request,
@@ -142,7 +193,10 @@ pub async fn refuse_cross_site(
 ) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let path = req.uri().path();
-    if safe || path.starts_with("/api/v1/") || path == "/mcp" {
+    // A bearer token is not sent by a browser on its own, so it cannot ride on a victim's
+    // visit; the same API routes with the session cookie are checked like any form.
+    let api = path.starts_with("/api/v1/") || path == "/mcp";
+    if safe || (api && bearer_token(req.headers()).is_some()) {
         return next.run(req).await;
     }
     if is_same_site(req.headers(), state.config.origin()) {

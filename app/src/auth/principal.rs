@@ -21,12 +21,22 @@ pub struct UserPrincipal {
     pub session_hash: String,
 }
 
+/// An API key presented as a bearer token on `/api/v1` or `/mcp`, verified; it acts for
+/// the member who made it, in its organization only, within its scopes.
+#[derive(Debug, Clone)]
+pub struct KeyPrincipal {
+    pub key: crate::keys::verify::VerifiedKey,
+}
+
 /// The caller of a request.
 #[derive(Debug, Clone, Default)]
 pub enum Principal {
     #[default]
     Anonymous,
     User(UserPrincipal),
+    /// Only on the API routes; never a user of the pages or server functions, never
+    /// platform staff (whatever the creator's platform role).
+    ApiKey(KeyPrincipal),
 }
 
 impl Principal {
@@ -47,6 +57,8 @@ impl Principal {
             Principal::Anonymous => Err(AppError::Unauthenticated),
             Principal::User(user) if user.suspended => Err(AppError::AccountSuspended),
             Principal::User(user) => Ok(user),
+            // What a key may do is decided by its organization access alone.
+            Principal::ApiKey(_) => Err(AppError::Forbidden),
         }
     }
 

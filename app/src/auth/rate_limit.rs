@@ -15,6 +15,8 @@ pub const SIGN_IN_ADDRESS: &str = "sign_in_failure_address";
 pub const VERIFY_RESEND: &str = "verify_resend";
 /// Invitation emails per organization.
 pub const INVITE: &str = "invite";
+/// Refused API keys per client address.
+pub const API_KEY_FAILURE: &str = "api_key_failure";
 
 /// Counts an attempt and says whether it is within `limit` per `window_ms`. The attempt is
 /// recorded first and counted with the others, so concurrent callers in several processes

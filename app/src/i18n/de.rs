@@ -227,6 +227,7 @@ pub static TEXTS: Texts = Texts {
     confirm_signed_out: "Melden Sie sich an, um einen neuen Bestätigungslink zu erhalten.",
     sign_in_with: |name| format!("Mit {name} anmelden"),
     err_conflict: "Jemand anderes hat dies gleichzeitig geändert. Laden Sie die Seite neu und versuchen Sie es erneut.",
+    err_invalid_api_key: "Dieser API-Schlüssel ist ungültig: fehlerhaft, unbekannt, widerrufen oder abgelaufen.",
     problem_invalid_date: "Geben Sie ein Datum als JJJJ-MM-TT ein.",
     audit_title: "Audit-Protokoll",
     audit_lead_org: |org| format!("Alles, was in {org} geschah, neueste zuerst."),
@@ -295,11 +296,15 @@ pub static TEXTS: Texts = Texts {
     phase_error: "Fehler",
     phase_suspended: "Gesperrt",
     phase_deleting: "Wird gelöscht",
+    phase_deleted: "Gelöscht",
     steps_title: "Bereitstellungsschritte",
     step_webhook_approved: "Freigabe melden",
     step_litellm_team: "KI-Budget der Organisation",
     step_litellm_key: "KI-Zugangsschlüssel der Instanz",
     step_webhook_provisioned: "Bereitschaft melden",
+    step_litellm_key_remove: "KI-Zugangsschlüssel der Instanz entfernen",
+    step_litellm_team_remove: "KI-Budget der Organisation entfernen, sobald keine Instanz es nutzt",
+    step_webhook_deprovisioned: "Entfernung melden",
     step_status_pending: "Wartet",
     step_status_running: "Läuft",
     step_status_ok: "Erledigt",
@@ -309,6 +314,8 @@ pub static TEXTS: Texts = Texts {
     step_attempts: |n| format!("Versuche: {n}"),
     retry_failed_steps: "Fehlgeschlagene Schritte wiederholen",
     reconcile: "Abgleichen",
+    deprovision: "Abbauen",
+    retry_step: |step| format!("„{step}“ wiederholen"),
     staff_actions: "Aktionen des Teams",
     problem_invalid_host: "Geben Sie einen Hostnamen wie mail.example.com ein.",
     problem_invalid_port: "Geben Sie einen Port zwischen 1 und 65535 ein.",
@@ -359,6 +366,50 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Name der Kontaktperson",
     wizard_contact_email: "E-Mail der Kontaktperson",
     wizard_confirm_nojs: "Prüfen Sie Ihre Angaben oben und reichen Sie die Anfrage dann ein.",
+    nav_keys: "API-Schlüssel",
+    keys_title: "API-Schlüssel",
+    keys_lead: |org| {
+        format!(
+            "Mit Schlüsseln nutzen KI-Agenten und Skripte die API von {org}. Jeder Schlüssel handelt für das Mitglied, das ihn erstellt hat, im Rahmen seiner Berechtigungen."
+        )
+    },
+    keys_read_only: "Inhaber und Administratoren erstellen, erneuern und widerrufen Schlüssel.",
+    keys_name: "Name des Schlüssels",
+    keys_write: "Änderungen erlauben (Schreibrecht)",
+    keys_expiry: "Läuft ab",
+    keys_expiry_never: "Nie",
+    keys_expiry_days: |n| format!("In {n} Tagen"),
+    keys_mint: "Schlüssel erstellen",
+    keys_token_once: "Kopieren Sie dieses Token jetzt: Es wird nur einmal angezeigt und lässt sich nicht wiederherstellen.",
+    keys_copy: "Kopieren",
+    keys_copied: "Kopiert",
+    keys_env_title: ".env für Ihren Agenten",
+    keys_download_env: ".env herunterladen",
+    keys_curl_title: "Ausprobieren",
+    keys_none: "Noch keine API-Schlüssel.",
+    keys_col_name: "Name",
+    keys_col_key: "Schlüssel",
+    keys_col_scopes: "Rechte",
+    keys_col_created: "Erstellt",
+    keys_col_last_used: "Zuletzt genutzt",
+    keys_col_expires: "Läuft ab",
+    keys_col_status: "Status",
+    keys_scope_read: "lesen",
+    keys_scope_read_write: "lesen, schreiben",
+    keys_status_active: "Aktiv",
+    keys_status_revoked: "Widerrufen",
+    keys_status_expired: "Abgelaufen",
+    keys_revoke: "Widerrufen",
+    keys_reroll: "Neues Token",
+    keys_grace: "Das alte Token gilt noch",
+    keys_grace_hours: |n| {
+        if n == 0 {
+            "Altes Token sofort ungültig".to_owned()
+        } else {
+            format!("Altes Token noch {n} h gültig")
+        }
+    },
+    keys_never_used: "Nie",
 };
 
 /// Strings only the server uses; not compiled into the browser build.

@@ -227,6 +227,7 @@ pub static TEXTS: Texts = Texts {
     confirm_signed_out: "Sign in to get a new confirmation link.",
     sign_in_with: |name| format!("Sign in with {name}"),
     err_conflict: "Someone else changed this at the same time. Reload the page and try again.",
+    err_invalid_api_key: "This API key is not valid: it is malformed, unknown, revoked or expired.",
     problem_invalid_date: "Enter a date as YYYY-MM-DD.",
     audit_title: "Audit log",
     audit_lead_org: |org| format!("Everything that happened in {org}, newest first."),
@@ -293,11 +294,15 @@ pub static TEXTS: Texts = Texts {
     phase_error: "Error",
     phase_suspended: "Suspended",
     phase_deleting: "Deleting",
+    phase_deleted: "Deleted",
     steps_title: "Provisioning steps",
     step_webhook_approved: "Announce the approval",
     step_litellm_team: "AI budget for the organization",
     step_litellm_key: "AI access key for the instance",
     step_webhook_provisioned: "Announce that it is ready",
+    step_litellm_key_remove: "Remove the instance's AI access key",
+    step_litellm_team_remove: "Remove the organization's AI budget once no instance uses it",
+    step_webhook_deprovisioned: "Announce the removal",
     step_status_pending: "Waiting",
     step_status_running: "Running",
     step_status_ok: "Done",
@@ -307,6 +312,8 @@ pub static TEXTS: Texts = Texts {
     step_attempts: |n| format!("Attempts: {n}"),
     retry_failed_steps: "Retry failed steps",
     reconcile: "Reconcile",
+    deprovision: "Deprovision",
+    retry_step: |step| format!("Retry “{step}”"),
     staff_actions: "Staff actions",
     problem_invalid_host: "Enter a host name such as mail.example.com.",
     problem_invalid_port: "Enter a port between 1 and 65535.",
@@ -355,6 +362,50 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Contact name",
     wizard_contact_email: "Contact email",
     wizard_confirm_nojs: "Check your entries above, then submit the request.",
+    nav_keys: "API keys",
+    keys_title: "API keys",
+    keys_lead: |org| {
+        format!(
+            "Keys let AI agents and scripts use the API of {org}. Each key acts for the member who created it, within its scopes."
+        )
+    },
+    keys_read_only: "Owners and admins create, reroll and revoke keys.",
+    keys_name: "Key name",
+    keys_write: "Allow changes (write scope)",
+    keys_expiry: "Expires",
+    keys_expiry_never: "Never",
+    keys_expiry_days: |n| format!("In {n} days"),
+    keys_mint: "Create key",
+    keys_token_once: "Copy this token now: it is shown only once and cannot be recovered.",
+    keys_copy: "Copy",
+    keys_copied: "Copied",
+    keys_env_title: ".env for your agent",
+    keys_download_env: "Download .env",
+    keys_curl_title: "Try it",
+    keys_none: "No API keys yet.",
+    keys_col_name: "Name",
+    keys_col_key: "Key",
+    keys_col_scopes: "Scopes",
+    keys_col_created: "Created",
+    keys_col_last_used: "Last used",
+    keys_col_expires: "Expires",
+    keys_col_status: "Status",
+    keys_scope_read: "read",
+    keys_scope_read_write: "read, write",
+    keys_status_active: "Active",
+    keys_status_revoked: "Revoked",
+    keys_status_expired: "Expired",
+    keys_revoke: "Revoke",
+    keys_reroll: "New token",
+    keys_grace: "The old token keeps working for",
+    keys_grace_hours: |n| {
+        if n == 0 {
+            "Old token stops now".to_owned()
+        } else {
+            format!("Old token works {n} h more")
+        }
+    },
+    keys_never_used: "Never",
 };
 
 /// Strings only the server uses; not compiled into the browser build.

@@ -235,6 +235,7 @@ pub static TEXTS: Texts = Texts {
     confirm_signed_out: "Connectez-vous pour recevoir un nouveau lien de confirmation.",
     sign_in_with: |name| format!("Se connecter avec {name}"),
     err_conflict: "Quelqu'un d'autre a modifié cela au même moment. Rechargez la page et réessayez.",
+    err_invalid_api_key: "Cette clé d'API n'est pas valable : mal formée, inconnue, révoquée ou expirée.",
     problem_invalid_date: "Saisissez une date au format AAAA-MM-JJ.",
     audit_title: "Journal d'audit",
     audit_lead_org: |org| format!("Tout ce qui s'est passé dans {org}, le plus récent d'abord."),
@@ -305,11 +306,15 @@ pub static TEXTS: Texts = Texts {
     phase_error: "Erreur",
     phase_suspended: "Suspendue",
     phase_deleting: "Suppression",
+    phase_deleted: "Supprimée",
     steps_title: "Étapes de mise en service",
     step_webhook_approved: "Annoncer l'approbation",
     step_litellm_team: "Budget IA de l'organisation",
     step_litellm_key: "Clé d'accès IA de l'instance",
     step_webhook_provisioned: "Annoncer que tout est prêt",
+    step_litellm_key_remove: "Retirer la clé d'accès IA de l'instance",
+    step_litellm_team_remove: "Retirer le budget IA de l'organisation dès qu'aucune instance ne l'utilise",
+    step_webhook_deprovisioned: "Annoncer la suppression",
     step_status_pending: "En attente",
     step_status_running: "En cours",
     step_status_ok: "Terminé",
@@ -319,6 +324,8 @@ pub static TEXTS: Texts = Texts {
     step_attempts: |n| format!("Tentatives : {n}"),
     retry_failed_steps: "Relancer les étapes en échec",
     reconcile: "Réconcilier",
+    deprovision: "Déprovisionner",
+    retry_step: |step| format!("Relancer « {step} »"),
     staff_actions: "Actions de l'équipe",
     problem_invalid_host: "Saisissez un nom d'hôte comme mail.example.com.",
     problem_invalid_port: "Saisissez un port entre 1 et 65535.",
@@ -369,6 +376,50 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Nom du contact",
     wizard_contact_email: "E-mail du contact",
     wizard_confirm_nojs: "Vérifiez vos saisies ci-dessus, puis envoyez la demande.",
+    nav_keys: "Clés d'API",
+    keys_title: "Clés d'API",
+    keys_lead: |org| {
+        format!(
+            "Les clés permettent aux agents IA et aux scripts d'utiliser l'API de {org}. Chaque clé agit pour le membre qui l'a créée, dans la limite de ses droits."
+        )
+    },
+    keys_read_only: "Les propriétaires et administrateurs créent, renouvellent et révoquent les clés.",
+    keys_name: "Nom de la clé",
+    keys_write: "Autoriser les modifications (droit d'écriture)",
+    keys_expiry: "Expire",
+    keys_expiry_never: "Jamais",
+    keys_expiry_days: |n| format!("Dans {n} jours"),
+    keys_mint: "Créer la clé",
+    keys_token_once: "Copiez ce jeton maintenant : il n'est affiché qu'une fois et ne peut pas être récupéré.",
+    keys_copy: "Copier",
+    keys_copied: "Copié",
+    keys_env_title: ".env pour votre agent",
+    keys_download_env: "Télécharger le .env",
+    keys_curl_title: "Essayer",
+    keys_none: "Aucune clé d'API pour l'instant.",
+    keys_col_name: "Nom",
+    keys_col_key: "Clé",
+    keys_col_scopes: "Droits",
+    keys_col_created: "Créée",
+    keys_col_last_used: "Dernière utilisation",
+    keys_col_expires: "Expire",
+    keys_col_status: "État",
+    keys_scope_read: "lecture",
+    keys_scope_read_write: "lecture, écriture",
+    keys_status_active: "Active",
+    keys_status_revoked: "Révoquée",
+    keys_status_expired: "Expirée",
+    keys_revoke: "Révoquer",
+    keys_reroll: "Nouveau jeton",
+    keys_grace: "L'ancien jeton reste valable pendant",
+    keys_grace_hours: |n| {
+        if n == 0 {
+            "Ancien jeton invalide tout de suite".to_owned()
+        } else {
+            format!("Ancien jeton valable encore {n} h")
+        }
+    },
+    keys_never_used: "Jamais",
 };
 
 /// Strings only the server uses; not compiled into the browser build.

@@ -231,6 +231,7 @@ pub static TEXTS: Texts = Texts {
     confirm_signed_out: "Accedi per ricevere un nuovo link di conferma.",
     sign_in_with: |name| format!("Accedi con {name}"),
     err_conflict: "Qualcun altro ha modificato questo nello stesso momento. Ricarica la pagina e riprova.",
+    err_invalid_api_key: "Questa chiave API non è valida: malformata, sconosciuta, revocata o scaduta.",
     problem_invalid_date: "Inserisci una data nel formato AAAA-MM-GG.",
     audit_title: "Registro di audit",
     audit_lead_org: |org| format!("Tutto ciò che è successo in {org}, dal più recente."),
@@ -299,11 +300,15 @@ pub static TEXTS: Texts = Texts {
     phase_error: "Errore",
     phase_suspended: "Sospesa",
     phase_deleting: "In eliminazione",
+    phase_deleted: "Eliminata",
     steps_title: "Passaggi di attivazione",
     step_webhook_approved: "Annunciare l'approvazione",
     step_litellm_team: "Budget IA dell'organizzazione",
     step_litellm_key: "Chiave di accesso IA dell'istanza",
     step_webhook_provisioned: "Annunciare che è pronta",
+    step_litellm_key_remove: "Rimuovere la chiave di accesso IA dell'istanza",
+    step_litellm_team_remove: "Rimuovere il budget IA dell'organizzazione quando nessuna istanza lo usa",
+    step_webhook_deprovisioned: "Annunciare la rimozione",
     step_status_pending: "In attesa",
     step_status_running: "In corso",
     step_status_ok: "Completato",
@@ -313,6 +318,8 @@ pub static TEXTS: Texts = Texts {
     step_attempts: |n| format!("Tentativi: {n}"),
     retry_failed_steps: "Riprova i passaggi non riusciti",
     reconcile: "Riconcilia",
+    deprovision: "Dismetti",
+    retry_step: |step| format!("Riprova «{step}»"),
     staff_actions: "Azioni del team",
     problem_invalid_host: "Inserisci un nome host come mail.example.com.",
     problem_invalid_port: "Inserisci una porta tra 1 e 65535.",
@@ -363,6 +370,50 @@ pub static TEXTS: Texts = Texts {
     wizard_contact_name: "Nome del contatto",
     wizard_contact_email: "Email del contatto",
     wizard_confirm_nojs: "Controlla i dati inseriti sopra, poi invia la richiesta.",
+    nav_keys: "Chiavi API",
+    keys_title: "Chiavi API",
+    keys_lead: |org| {
+        format!(
+            "Le chiavi permettono ad agenti IA e script di usare l'API di {org}. Ogni chiave agisce per il membro che l'ha creata, entro i suoi permessi."
+        )
+    },
+    keys_read_only: "Proprietari e amministratori creano, rinnovano e revocano le chiavi.",
+    keys_name: "Nome della chiave",
+    keys_write: "Consenti modifiche (permesso di scrittura)",
+    keys_expiry: "Scade",
+    keys_expiry_never: "Mai",
+    keys_expiry_days: |n| format!("Tra {n} giorni"),
+    keys_mint: "Crea chiave",
+    keys_token_once: "Copia ora questo token: viene mostrato una sola volta e non può essere recuperato.",
+    keys_copy: "Copia",
+    keys_copied: "Copiato",
+    keys_env_title: ".env per il tuo agente",
+    keys_download_env: "Scarica .env",
+    keys_curl_title: "Provala",
+    keys_none: "Ancora nessuna chiave API.",
+    keys_col_name: "Nome",
+    keys_col_key: "Chiave",
+    keys_col_scopes: "Permessi",
+    keys_col_created: "Creata",
+    keys_col_last_used: "Ultimo uso",
+    keys_col_expires: "Scade",
+    keys_col_status: "Stato",
+    keys_scope_read: "lettura",
+    keys_scope_read_write: "lettura, scrittura",
+    keys_status_active: "Attiva",
+    keys_status_revoked: "Revocata",
+    keys_status_expired: "Scaduta",
+    keys_revoke: "Revoca",
+    keys_reroll: "Nuovo token",
+    keys_grace: "Il vecchio token resta valido per",
+    keys_grace_hours: |n| {
+        if n == 0 {
+            "Vecchio token subito non valido".to_owned()
+        } else {
+            format!("Vecchio token valido ancora {n} h")
+        }
+    },
+    keys_never_used: "Mai",
 };
 
 /// Strings only the server uses; not compiled into the browser build.

@@ -33,6 +33,7 @@ pub fn phase_name(phase: InstancePhase, t: &'static Texts) -> &'static str {
         InstancePhase::Error => t.phase_error,
         InstancePhase::Suspended => t.phase_suspended,
         InstancePhase::Deleting => t.phase_deleting,
+        InstancePhase::Deleted => t.phase_deleted,
     }
 }
 
@@ -46,7 +47,7 @@ fn phase_badge(phase: InstancePhase) -> &'static str {
         InstancePhase::Ready => BADGE_GOOD,
         InstancePhase::Provisioning => BADGE_BUSY,
         InstancePhase::Error | InstancePhase::Deleting => BADGE_BAD,
-        InstancePhase::Pending | InstancePhase::Suspended => BADGE_QUIET,
+        InstancePhase::Pending | InstancePhase::Suspended | InstancePhase::Deleted => BADGE_QUIET,
     }
 }
 
@@ -128,7 +129,8 @@ fn Overview(overview: OrgOverview, live: RwSignal<bool>) -> impl IntoView {
                         format!("/orgs/{}/members", overview.slug),
                         "org-members",
                         |t| t.nav_members,
-                    )} {nav(format!("/orgs/{}/audit", overview.slug), "org-audit", |t| t.nav_audit)}
+                    )} {nav(format!("/orgs/{}/keys", overview.slug), "org-keys", |t| t.nav_keys)}
+                    {nav(format!("/orgs/{}/audit", overview.slug), "org-audit", |t| t.nav_audit)}
                     {nav(
                         format!("/orgs/{}/settings", overview.slug),
                         "org-settings-link",

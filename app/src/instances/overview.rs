@@ -129,6 +129,64 @@ pub struct OrgOverview {
     pub requests: Vec<RequestRow>,
 }
 
+/// One page of the organization's instances, newest first, after `after` (the creation
+/// time and id of the last one of the previous page); and whether more follow. For the
+/// REST API, with the same access rule as the dashboard.
+#[cfg(feature = "ssr")]
+pub async fn instance_page(
+    caller: &crate::auth::caller::Caller,
+    slug: &str,
+    after: Option<(i64, &str)>,
+    limit: u32,
+) -> Result<(Vec<InstanceRow>, bool), AppError> {
+    let access = caller.org(slug).await?;
+    let staff = access.user.platform_role.is_some();
+    let mut records =
+        crate::instances::repo::instances_after(caller.db(), &access, after, limit + 1).await?;
+    let more = records.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    records.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let mut steps = StepView::by_instance(caller.db(), &access.org_id, staff).await?;
+    let rows = records
+        .into_iter()
+        .map(|r| instance_row(&caller.state.config.catalog, r, &mut steps))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok((rows, more))
+}
+
+/// One of the organization's instances with its steps; another organization's is
+/// `NotFound`.
+#[cfg(feature = "ssr")]
+pub async fn instance_detail(
+    caller: &crate::auth::caller::Caller,
+    slug: &str,
+    id: &str,
+) -> Result<InstanceRow, AppError> {
+    let access = caller.org(slug).await?;
+    let staff = access.user.platform_role.is_some();
+    let record = crate::instances::repo::instance(caller.db(), &access, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut steps = StepView::by_instance(caller.db(), &access.org_id, staff).await?;
+    instance_row(&caller.state.config.catalog, record, &mut steps)
+}
+
+#[cfg(feature = "ssr")]
+fn instance_row(
+    catalog: &super::catalog::Catalog,
+    r: crate::instances::repo::InstanceRecord,
+    steps: &mut std::collections::HashMap<String, Vec<StepView>>,
+) -> Result<InstanceRow, AppError> {
+    Ok(InstanceRow {
+        packages: PackageName::list_from_json(catalog, &r.packages)?,
+        steps: steps.remove(&r.id).unwrap_or_default(),
+        id: r.id,
+        name: r.name,
+        display_name: r.display_name,
+        phase: r.phase,
+        created_at: r.created_at,
+    })
+}
+
 /// Most requests the dashboard lists.
 pub const DASHBOARD_REQUESTS: i64 = 50;
 
@@ -144,17 +202,7 @@ pub async fn get_org_overview(slug: String) -> Result<OrgOverview, AppError> {
     let instances = repo::instances(caller.db(), &access)
         .await?
         .into_iter()
-        .map(|r| {
-            Ok(InstanceRow {
-                packages: PackageName::list_from_json(catalog, &r.packages)?,
-                steps: steps.remove(&r.id).unwrap_or_default(),
-                id: r.id,
-                name: r.name,
-                display_name: r.display_name,
-                phase: r.phase,
-                created_at: r.created_at,
-            })
-        })
+        .map(|r| instance_row(catalog, r, &mut steps))
         .collect::<Result<Vec<_>, AppError>>()?;
     let requests = repo::open_requests(caller.db(), &access, DASHBOARD_REQUESTS).await?;
     Ok(OrgOverview {

@@ -32,6 +32,44 @@ pub async fn instances(db: &Db, access: &OrgAccess) -> Result<Vec<InstanceRecord
     .await?)
 }
 
+/// The organization's instances, newest first, after `after` (creation time, id); at most
+/// `limit`.
+pub async fn instances_after(
+    db: &Db,
+    access: &OrgAccess,
+    after: Option<(i64, &str)>,
+    limit: u32,
+) -> Result<Vec<InstanceRecord>, AppError> {
+    let (at, id) = after.unwrap_or((i64::MAX, ""));
+    Ok(sqlx::query_as(
+        "SELECT id, name, display_name, phase, packages, created_at FROM instances
+         WHERE organization_id = $1 AND (created_at < $2 OR (created_at = $2 AND id > $3))
+         ORDER BY created_at DESC, id LIMIT $4",
+    )
+    .bind(&access.org_id)
+    .bind(at)
+    .bind(id)
+    .bind(i64::from(limit))
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// One of the organization's instances.
+pub async fn instance(
+    db: &Db,
+    access: &OrgAccess,
+    id: &str,
+) -> Result<Option<InstanceRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, display_name, phase, packages, created_at FROM instances
+         WHERE organization_id = $1 AND id = $2",
+    )
+    .bind(&access.org_id)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 /// The organization's pending, approved, provisioning and rejected requests, newest first;
 /// at most `limit`.
 pub async fn open_requests(

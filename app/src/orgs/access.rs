@@ -22,6 +22,9 @@ pub struct OrgAccess {
     pub user: UserPrincipal,
     /// Who acts, for the audit events the change writes.
     pub actor: Actor,
+    /// Whether the caller may change things: always for a person; for an API key, when it
+    /// has the `write` scope.
+    pub writes: bool,
 }
 
 /// Loads `user`'s access to the organization `slug` (through
@@ -49,6 +52,50 @@ pub(crate) async fn load(
         is_member,
         user: user.clone(),
         actor: actor.clone(),
+        writes: true,
+    })
+}
+
+/// An API key's access to the organization `slug`: only its own organization, with the
+/// role its creator holds there now (a creator who left makes the key useless), never the
+/// creator's platform role. Another organization answers `NotFound`, as for a stranger.
+pub(crate) async fn load_for_key(
+    db: &Db,
+    key: &crate::keys::verify::VerifiedKey,
+    actor: &Actor,
+    slug: &str,
+) -> Result<OrgAccess, AppError> {
+    let org = repo::standing(db, &key.created_by, slug)
+        .await?
+        .filter(|org| org.id == key.organization_id)
+        .ok_or(AppError::NotFound)?;
+    let role = org.membership().ok_or(AppError::NotFound)?;
+    let user: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT email, display_name, language FROM users WHERE id = $1 AND status = 'active'",
+    )
+    .bind(&key.created_by)
+    .fetch_optional(db.pool())
+    .await?;
+    let (email, display_name, language) = user.ok_or(AppError::NotFound)?;
+    Ok(OrgAccess {
+        org_id: org.id,
+        slug: org.slug,
+        display_name: org.display_name,
+        kind: org.kind,
+        role,
+        is_member: true,
+        user: UserPrincipal {
+            user_id: key.created_by.clone(),
+            email,
+            display_name,
+            language: crate::i18n::Lang::parse(&language).unwrap_or_default(),
+            platform_role: None,
+            suspended: false,
+            email_verified: true,
+            session_hash: String::new(),
+        },
+        actor: actor.clone(),
+        writes: key.scopes.writes(),
     })
 }
 
@@ -65,7 +112,7 @@ impl OrgAccess {
     /// Whether the caller may request new instances: owners, and platform staff on a
     /// customer's behalf.
     pub fn may_request_instances(&self) -> bool {
-        self.role == Role::Owner || self.user.platform_role.is_some()
+        self.writes && (self.role == Role::Owner || self.user.platform_role.is_some())
     }
 
     /// Refuses with `Forbidden` unless the caller is a member (not just platform staff).

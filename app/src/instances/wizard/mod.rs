@@ -5,7 +5,7 @@
 
 mod context;
 pub mod page;
-mod submit;
+pub mod submit;
 
 pub use context::*;
 pub use submit::*;

@@ -8,13 +8,27 @@ use leptos::prelude::*;
 /// request id.
 #[server(prefix = "/fn", endpoint = "requests/submit")]
 pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppError> {
-    use crate::{auth::caller::Caller, instances::requests::repo, secrets::Keyring};
+    let caller = crate::auth::caller::Caller::current()?;
+    let (id, slug) = submit(&caller, &slug, draft).await?;
+    leptos_axum::redirect(&format!("/orgs/{slug}?submitted=1"));
+    Ok(id)
+}
+
+/// The wizard's submission and the REST API's `POST …/instance-requests`: returns the
+/// request id and the organization's (current) slug. The draft's secrets are wiped from
+/// memory whatever the outcome.
+#[cfg(feature = "ssr")]
+pub async fn submit(
+    caller: &crate::auth::caller::Caller,
+    slug: &str,
+    draft: Draft,
+) -> Result<(String, String), AppError> {
+    use crate::{instances::requests::repo, secrets::Keyring};
     use zeroize::Zeroize;
 
     let mut draft = draft;
-    let caller = Caller::current()?;
     let result = async {
-        let access = caller.org(&slug).await?;
+        let access = caller.org(slug).await?;
         if !access.may_request_instances() {
             return Err(AppError::Forbidden);
         }
@@ -34,7 +48,5 @@ pub async fn submit_request(slug: String, draft: Draft) -> Result<String, AppErr
     for value in draft.secrets.values_mut() {
         value.zeroize();
     }
-    let (id, slug) = result?;
-    leptos_axum::redirect(&format!("/orgs/{slug}?submitted=1"));
-    Ok(id)
+    result
 }
