@@ -25,7 +25,10 @@ const python = process.env.TENANTRY_TEST_PYTHON ?? 'python3';
 const secretFile = path.join(tmp, 'oidc-client-secret');
 fs.writeFileSync(secretFile, 'e2e-client-secret\n');
 // The signed-webhook driver is on, pointed at support/webhook-receiver.mjs.
-const webhookSecret = `whsec_${crypto.randomBytes(32).toString('base64')}`;
+// Workers evaluate this file again: the secret comes through the environment so they
+// rewrite the file with the same one.
+process.env.E2E_WEBHOOK_SECRET ??= `whsec_${crypto.randomBytes(32).toString('base64')}`;
+const webhookSecret = process.env.E2E_WEBHOOK_SECRET;
 const webhookSecretFile = path.join(tmp, 'webhook-secret');
 fs.writeFileSync(webhookSecretFile, `${webhookSecret}\n`);
 process.env.E2E_WEBHOOK_URL ??= `http://127.0.0.1:${hookPort}`;
