@@ -133,20 +133,13 @@ async fn phase(app: &TestApp) -> String {
         .unwrap()
 }
 
+/// Waits until the test's one instance is in phase `want`.
 async fn wait_for_phase(app: &TestApp, want: &str, within: Duration) {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let now = phase(app).await;
-        if now == want {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the instance is {now}, not {want}, after {within:?}; steps: {:?}",
-            steps(app).await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let id: String = sqlx::query_scalar("SELECT id FROM instances")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    wait_for_phase_of(app, &id, want, within).await;
 }
 
 /// (step, status, attempts, last error, retry scheduled) of the newest run.
@@ -671,8 +664,8 @@ async fn phase_of(app: &TestApp, id: &str) -> String {
         .unwrap()
 }
 
-async fn wait_for_phase_of(app: &TestApp, id: &str, want: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+async fn wait_for_phase_of(app: &TestApp, id: &str, want: &str, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
     loop {
         let now = phase_of(app, id).await;
         if now == want {
@@ -680,7 +673,7 @@ async fn wait_for_phase_of(app: &TestApp, id: &str, want: &str) {
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "instance {id} is {now}, not {want}, after 20 s; steps: {:?}",
+            "instance {id} is {now}, not {want}, after {within:?}; steps: {:?}",
             steps(app).await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -700,9 +693,9 @@ async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) 
     let hook = WebhookReceiver::start().await;
     let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
     let first = approve(app).await;
-    wait_for_phase_of(app, &first, "Ready").await;
+    wait_for_phase_of(app, &first, "Ready", Duration::from_secs(20)).await;
     let second = submit_and_approve(app, "second-admin@platform.example").await;
-    wait_for_phase_of(app, &second, "Ready").await;
+    wait_for_phase_of(app, &second, "Ready", Duration::from_secs(20)).await;
     assert_eq!((litellm.team_count(), litellm.keys().len()), (1, 2));
     let (_, staff) = app
         .staff("platform_operator", "operator@platform.example", "en")
@@ -738,7 +731,7 @@ async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) 
         "{}",
         res.text().await.unwrap()
     );
-    wait_for_phase_of(app, &first, "Deleted").await;
+    wait_for_phase_of(app, &first, "Deleted", Duration::from_secs(20)).await;
     // The team stays for the second instance, whose key is untouched.
     assert_eq!(litellm.team_count(), 1);
     let keys = litellm.keys();
@@ -812,7 +805,7 @@ async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) 
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    wait_for_phase_of(app, &second, "Deleted").await;
+    wait_for_phase_of(app, &second, "Deleted", Duration::from_secs(20)).await;
     assert_eq!((litellm.team_count(), litellm.keys().len()), (0, 0));
 
     // The receiver heard both removals, signed, once each.
