@@ -11,6 +11,8 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 CARGO_LEPTOS_VERSION=0.3.10
 AIOSMTPD_VERSION=1.4.6
+# The official MCP client library, which the MCP tests drive the endpoint with.
+MCP_VERSION=2.3.0
 # The loopback SMTP server of the tests lives in its own virtual environment.
 PY_VENV="${TENANTRY_PY_VENV:-$HOME/.cache/tenantry/py}"
 LEPTOSFMT_VERSION=0.1.33
@@ -55,6 +57,9 @@ ensure_test_tools() {
   if ! "$PY_VENV/bin/python" -c "import sys, aiosmtpd; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
     python3 -m venv "$PY_VENV"
     "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  if ! "$PY_VENV/bin/python" -c "import sys, importlib.metadata as m; sys.exit(m.version('mcp') != '$MCP_VERSION')" 2>/dev/null; then
+    "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "mcp==$MCP_VERSION"
   fi
   # Read by the integration tests and the end-to-end configuration.
   export TENANTRY_TEST_PYTHON="$PY_VENV/bin/python"

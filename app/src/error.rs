@@ -107,6 +107,12 @@ pub enum AppError {
     InvalidApiKey,
     #[error("secret storage is not configured")]
     SecretsNotConfigured,
+    /// Usage is read from LiteLLM; its driver is off on this portal.
+    #[error("usage is not configured")]
+    UsageNotConfigured,
+    /// LiteLLM could not be asked for usage (unreachable, refused or garbled).
+    #[error("usage could not be read")]
+    UsageUnavailable,
     #[error("malformed request")]
     BadRequest,
     #[error("request too large")]
@@ -142,7 +148,8 @@ impl AppError {
             | Self::OwnAccount
             | Self::LastPlatformAdmin
             | Self::AlreadyMember
-            | Self::Conflict => S::CONFLICT,
+            | Self::Conflict
+            | Self::UsageNotConfigured => S::CONFLICT,
             Self::InvitationInvalid => S::NOT_FOUND,
             Self::InvitationExpired | Self::InvitationUsed => S::GONE,
             Self::InvitationWrongAccount { .. } => S::FORBIDDEN,
@@ -154,6 +161,7 @@ impl AppError {
             Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::SecretsNotConfigured => S::SERVICE_UNAVAILABLE,
+            Self::UsageUnavailable => S::BAD_GATEWAY,
             Self::Network => S::SERVICE_UNAVAILABLE,
         }
     }
@@ -214,6 +222,8 @@ impl AppError {
             Self::Conflict => t.err_conflict.to_owned(),
             Self::InvalidApiKey => t.err_invalid_api_key.to_owned(),
             Self::SecretsNotConfigured => t.err_secrets_not_configured.to_owned(),
+            Self::UsageNotConfigured => t.err_usage_not_configured.to_owned(),
+            Self::UsageUnavailable => t.err_usage_unavailable.to_owned(),
             Self::OidcFailed { reason } => match reason {
                 OidcFailure::UnknownIssuer => t.err_oidc_unknown_issuer.to_owned(),
                 OidcFailure::State => t.err_oidc_state.to_owned(),

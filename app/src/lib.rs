@@ -17,6 +17,8 @@ pub mod instances;
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod mcp;
 pub mod orgs;
 pub mod pages;
 pub mod platform;

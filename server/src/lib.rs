@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .merge(app::api::router())
+        .merge(app::mcp::router(&state))
         .route("/audit/export.csv", get(app::audit::export::export_csv))
         .route("/events", get(app::instances::live::events))
         .route("/verify-email", get(app::auth::verification::verify_email))

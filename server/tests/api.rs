@@ -423,55 +423,9 @@ async fn refused_keys_are_limited_per_address(app: &TestApp) {
 
 /// Inserts a key for `org` made by `user` with `scopes`, in the state `extra` sets
 /// (`revoked_at = 1`, `expires_at = 1`, …); returns its token.
-async fn insert_key(app: &TestApp, org: &str, user: &str, scopes: &str, extra: &str) -> String {
-    let token = app::keys::token::generate().unwrap();
-    let id = uuid::Uuid::new_v4().to_string();
-    use sha2::Digest;
-    sqlx::query(
-        "INSERT INTO api_keys (id, organization_id, name, token_hash, display_prefix, scopes,
-                               created_by, created_at, updated_at)
-         VALUES ($1, $2, 'k', $3, 'tny_…', $4, $5, 0, 0)",
-    )
-    .bind(&id)
-    .bind(org)
-    .bind(hex::encode(sha2::Sha256::digest(token.as_bytes())))
-    .bind(scopes)
-    .bind(user)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    if !extra.is_empty() {
-        sqlx::query(&format!("UPDATE api_keys SET {extra} WHERE id = $1"))
-            .bind(&id)
-            .execute(app.db.pool())
-            .await
-            .unwrap();
-    }
-    token
-}
-
 /// Every REST route called by every kind of caller; the denied ones change nothing.
 async fn api_matrix(app: &TestApp) {
     app.register_company("Acme", "owner@acme.example").await;
-    let acme: String = sqlx::query_scalar("SELECT id FROM organizations WHERE slug = 'acme'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    let owner: String =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = 'owner@acme.example'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let (member, _) = app.add_member("acme", "Mo", "member").await;
-    let (suspended, _) = app.add_member("acme", "Sus", "owner").await;
-    let other_org = app.insert_org("company", "Globex").await;
-    let (other_owner, _) = app.add_member("acme", "Oscar", "viewer").await;
-    sqlx::query("UPDATE memberships SET organization_id = $1, role = 'owner' WHERE user_id = $2")
-        .bind(&other_org)
-        .bind(&other_owner)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
     let instance_request = common::minimal_request("acme");
     let res = app
         .call(
@@ -483,44 +437,7 @@ async fn api_matrix(app: &TestApp) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let keys = [
-        (
-            "owner read",
-            insert_key(app, &acme, &owner, "read", "").await,
-        ),
-        (
-            "owner write",
-            insert_key(app, &acme, &owner, "read write", "").await,
-        ),
-        (
-            "member write",
-            insert_key(app, &acme, &member, "read write", "").await,
-        ),
-        (
-            "other org",
-            insert_key(app, &other_org, &other_owner, "read write", "").await,
-        ),
-        (
-            "revoked",
-            insert_key(app, &acme, &owner, "read write", "revoked_at = 1").await,
-        ),
-        (
-            "expired",
-            insert_key(app, &acme, &owner, "read write", "expires_at = 1").await,
-        ),
-        (
-            "suspended creator",
-            insert_key(app, &acme, &suspended, "read write", "").await,
-        ),
-        ("garbage", "tny_garbage".to_owned()),
-        ("unknown", app::keys::token::generate().unwrap()),
-        ("none", String::new()),
-    ];
-    sqlx::query("UPDATE users SET status = 'suspended' WHERE id = $1")
-        .bind(&suspended)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    let keys = common::keys::callers(app).await;
     let instance: String = {
         // An instance to read: approve the request.
         let request: String = sqlx::query_scalar("SELECT id FROM instance_requests")
@@ -546,7 +463,7 @@ async fn api_matrix(app: &TestApp) {
         "billing_notes": "", "contact_name": "Jo", "contact_email": "jo@acme.example",
     });
     // Columns: the keys above, in order.
-    let rows: [(&str, String, [u16; 10]); 5] = [
+    let rows: [(&str, String, [u16; 10]); 6] = [
         (
             "GET",
             "/api/v1/organization".into(),
@@ -561,6 +478,12 @@ async fn api_matrix(app: &TestApp) {
             "GET",
             format!("/api/v1/orgs/acme/instances/{instance}"),
             [200, 200, 200, 404, 401, 401, 401, 401, 401, 401],
+        ),
+        (
+            // LiteLLM is off here: allowed callers learn usage is not configured.
+            "GET",
+            format!("/api/v1/orgs/acme/instances/{instance}/usage"),
+            [409, 409, 409, 404, 401, 401, 401, 401, 401, 401],
         ),
         (
             "GET",

@@ -29,12 +29,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/organization", get(organization))
         .route("/api/v1/orgs/{slug}/instances", get(instances))
         .route("/api/v1/orgs/{slug}/instances/{id}", get(instance))
+        .route("/api/v1/orgs/{slug}/instances/{id}/usage", get(usage))
         .route(
             "/api/v1/orgs/{slug}/instance-requests",
             post(create_request),
         )
         .route("/api/v1/orgs/{slug}/audit-events", get(audit_events))
         .route("/api/v1/{*rest}", axum::routing::any(unknown))
+        // A real 404 for OAuth discovery (never the app's page), so MCP clients keep the
+        // configured bearer header instead of starting an OAuth flow (AGENTS-API.md §1.5).
+        .route("/.well-known/{*rest}", axum::routing::any(unknown))
 }
 
 /// An error answered as JSON in the caller's language.
@@ -53,12 +57,18 @@ impl ApiError {
 }
 
 /// The JSON error body: the error's own fields (`code`, and e.g. `fields`) and `message`.
-pub fn error_response(error: &AppError, lang: Lang) -> Response {
+pub fn error_body(error: &AppError, lang: Lang) -> serde_json::Value {
     let mut body = serde_json::to_value(error).unwrap_or_else(|_| serde_json::json!({}));
     if let Some(map) = body.as_object_mut() {
         map.insert("message".into(), error.message(lang).into());
     }
-    let mut response = (error.status(), Json(body)).into_response();
+    body
+}
+
+/// The JSON error answer: [`error_body`] with the error's status and, for a refused
+/// credential, a bearer challenge.
+pub fn error_response(error: &AppError, lang: Lang) -> Response {
+    let mut response = (error.status(), Json(error_body(error, lang))).into_response();
     if *error == AppError::InvalidApiKey || *error == AppError::Unauthenticated {
         // A plain bearer challenge, with no OAuth discovery hints (AGENTS-API.md §1.5).
         response.headers_mut().insert(
@@ -105,30 +115,42 @@ pub struct Organization {
     pub scopes: crate::keys::Scopes,
 }
 
+/// The slug of the organization of the caller's key (a session has none: `NotFound`).
+pub async fn key_slug(caller: &Caller) -> Result<String, AppError> {
+    let key = match &caller.principal {
+        Principal::ApiKey(key) => key,
+        Principal::Anonymous => return Err(AppError::Unauthenticated),
+        _ => return Err(AppError::NotFound),
+    };
+    sqlx::query_scalar("SELECT slug FROM organizations WHERE id = $1")
+        .bind(&key.key.organization_id)
+        .fetch_optional(caller.db().pool())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The organization of the caller's key, as its key sees it.
+pub async fn key_organization(caller: &Caller) -> Result<Organization, AppError> {
+    let slug = key_slug(caller).await?;
+    let scopes = match &caller.principal {
+        Principal::ApiKey(key) => key.key.scopes,
+        _ => return Err(AppError::NotFound),
+    };
+    let access = caller.org(&slug).await?;
+    Ok(Organization {
+        id: access.org_id,
+        slug: access.slug,
+        name: access.display_name,
+        kind: access.kind,
+        role: access.role,
+        scopes,
+    })
+}
+
 /// `GET /api/v1/organization`: the key's organization (a session has none: 404).
 async fn organization(caller: Caller) -> ApiResult<Json<Organization>> {
     with(caller, |caller| async move {
-        let Principal::ApiKey(key) = &caller.principal else {
-            return Err(match caller.principal {
-                Principal::Anonymous => AppError::Unauthenticated,
-                _ => AppError::NotFound,
-            });
-        };
-        let slug: String = sqlx::query_scalar("SELECT slug FROM organizations WHERE id = $1")
-            .bind(&key.key.organization_id)
-            .fetch_optional(caller.db().pool())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let scopes = key.key.scopes;
-        let access = caller.org(&slug).await?;
-        Ok(Json(Organization {
-            id: access.org_id,
-            slug: access.slug,
-            name: access.display_name,
-            kind: access.kind,
-            role: access.role,
-            scopes,
-        }))
+        key_organization(&caller).await.map(Json)
     })
     .await
 }
@@ -146,8 +168,49 @@ struct PageQuery {
     limit: Option<u32>,
 }
 
-/// `GET /api/v1/orgs/{slug}/instances?cursor=&limit=`: newest first, 1–100 per page
-/// (default 20), each with its latest provisioning steps.
+/// One page of the organization's instances, newest first: `limit` 1–100 (default 20)
+/// after `cursor`, each with its latest provisioning steps.
+pub async fn instances_page(
+    caller: &Caller,
+    slug: &str,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Page<InstanceRow>, AppError> {
+    let limit = match limit {
+        None => 20,
+        Some(n @ 1..=100) => n,
+        Some(_) => {
+            return Err(AppError::field(
+                "limit",
+                crate::error::Problem::InvalidChoice,
+            ));
+        }
+    };
+    let after = match cursor {
+        None | Some("") => None,
+        Some(cursor) => Some(
+            decode_cursor(cursor)
+                .ok_or_else(|| AppError::field("cursor", crate::error::Problem::InvalidChoice))?,
+        ),
+    };
+    let (items, more) = crate::instances::overview::instance_page(
+        caller,
+        slug,
+        after.as_ref().map(|(at, id)| (*at, id.as_str())),
+        limit,
+    )
+    .await?;
+    let next_cursor = more
+        .then(|| {
+            items
+                .last()
+                .map(|last| encode_cursor(last.created_at, &last.id))
+        })
+        .flatten();
+    Ok(Page { items, next_cursor })
+}
+
+/// `GET /api/v1/orgs/{slug}/instances?cursor=&limit=`: see [`instances_page`].
 async fn instances(
     caller: Caller,
     Path(slug): Path<String>,
@@ -155,38 +218,9 @@ async fn instances(
 ) -> ApiResult<Json<Page<InstanceRow>>> {
     with(caller, |caller| async move {
         let Query(query) = query.map_err(|_| AppError::BadRequest)?;
-        let limit = match query.limit {
-            None => 20,
-            Some(n @ 1..=100) => n,
-            Some(_) => {
-                return Err(AppError::field(
-                    "limit",
-                    crate::error::Problem::InvalidChoice,
-                ));
-            }
-        };
-        let after =
-            match query.cursor.as_deref() {
-                None | Some("") => None,
-                Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
-                    AppError::field("cursor", crate::error::Problem::InvalidChoice)
-                })?),
-            };
-        let (items, more) = crate::instances::overview::instance_page(
-            &caller,
-            &slug,
-            after.as_ref().map(|(at, id)| (*at, id.as_str())),
-            limit,
-        )
-        .await?;
-        let next_cursor = more
-            .then(|| {
-                items
-                    .last()
-                    .map(|last| encode_cursor(last.created_at, &last.id))
-            })
-            .flatten();
-        Ok(Json(Page { items, next_cursor }))
+        instances_page(&caller, &slug, query.cursor.as_deref(), query.limit)
+            .await
+            .map(Json)
     })
     .await
 }
@@ -212,6 +246,20 @@ async fn instance(
 ) -> ApiResult<Json<InstanceRow>> {
     with(caller, |caller| async move {
         crate::instances::overview::instance_detail(&caller, &slug, &id)
+            .await
+            .map(Json)
+    })
+    .await
+}
+
+/// `GET /api/v1/orgs/{slug}/instances/{id}/usage`: the instance's month-to-date spend,
+/// tokens and requests, from LiteLLM.
+async fn usage(
+    caller: Caller,
+    Path((slug, id)): Path<(String, String)>,
+) -> ApiResult<Json<crate::instances::usage::Usage>> {
+    with(caller, |caller| async move {
+        crate::instances::usage::usage(&caller, &slug, &id)
             .await
             .map(Json)
     })

@@ -257,6 +257,8 @@ pub static TEXTS: Texts = Texts {
     nav_audit: "Audit-Protokoll",
     system: "System",
     err_secrets_not_configured: "Das Speichern von Geheimnissen ist auf diesem Portal noch nicht eingerichtet. Bitte wenden Sie sich an den Support.",
+    err_usage_not_configured: "Die Nutzung ist auf diesem Portal nicht eingerichtet: Sie wird aus LiteLLM gelesen, das nicht aktiviert ist.",
+    err_usage_unavailable: "Die Nutzung konnte gerade nicht aus LiteLLM gelesen werden. Bitte versuchen Sie es später erneut.",
     queue_title: "Instanzanfragen",
     queue_lead: |total| match LANG.plural(total) {
         One => format!("{total} Anfrage passt; älteste zuerst."),

@@ -255,6 +255,8 @@ pub static TEXTS: Texts = Texts {
     nav_audit: "Audit log",
     system: "system",
     err_secrets_not_configured: "Storing secrets is not set up on this portal yet. Please contact support.",
+    err_usage_not_configured: "Usage is not configured on this portal: it is read from LiteLLM, which is not enabled.",
+    err_usage_unavailable: "Usage could not be read from LiteLLM just now. Please try again later.",
     queue_title: "Instance requests",
     queue_lead: |total| match LANG.plural(total) {
         One => format!("{total} request matches; oldest first."),

@@ -267,6 +267,8 @@ pub static TEXTS: Texts = Texts {
     nav_audit: "Journal d'audit",
     system: "système",
     err_secrets_not_configured: "Le stockage des secrets n'est pas encore configuré sur ce portail. Veuillez contacter le support.",
+    err_usage_not_configured: "L'utilisation n'est pas configurée sur ce portail : elle est lue dans LiteLLM, qui n'est pas activé.",
+    err_usage_unavailable: "L'utilisation n'a pas pu être lue dans LiteLLM pour le moment. Veuillez réessayer plus tard.",
     queue_title: "Demandes d'instance",
     queue_lead: |total| match LANG.plural(total) {
         One => format!("{total} demande correspond ; les plus anciennes d'abord."),

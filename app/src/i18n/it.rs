@@ -261,6 +261,8 @@ pub static TEXTS: Texts = Texts {
     nav_audit: "Registro di audit",
     system: "sistema",
     err_secrets_not_configured: "L'archiviazione dei segreti non è ancora configurata su questo portale. Contatta l'assistenza.",
+    err_usage_not_configured: "L'utilizzo non è configurato su questo portale: viene letto da LiteLLM, che non è attivo.",
+    err_usage_unavailable: "Non è stato possibile leggere l'utilizzo da LiteLLM in questo momento. Riprova più tardi.",
     queue_title: "Richieste di istanza",
     queue_lead: |total| match LANG.plural(total) {
         One => format!("{total} richiesta corrisponde; dalle più vecchie."),

@@ -332,6 +332,8 @@ pub struct Texts {
     pub nav_audit: &'static str,
     pub system: &'static str,
     pub err_secrets_not_configured: &'static str,
+    pub err_usage_not_configured: &'static str,
+    pub err_usage_unavailable: &'static str,
     pub queue_title: &'static str,
     pub queue_lead: fn(total: u64) -> String,
     pub queue_search: &'static str,

@@ -13,4 +13,6 @@ pub mod repo;
 pub mod requests;
 pub mod status;
 pub mod steps;
+#[cfg(feature = "ssr")]
+pub mod usage;
 pub mod wizard;

@@ -258,4 +258,116 @@ impl LiteLlm<'_> {
             _ => Err(Self::failed(&response)),
         }
     }
+
+    /// The usage of the key named `alias` between `start` and `end` (`YYYY-MM-DD HH:MM:SS`,
+    /// UTC), summed over the rows of `/spend/logs/v2`. Pages are read until one comes back
+    /// empty or short (the total is capped at 10,000 rows since v1.93.0, so `total_pages`
+    /// cannot be trusted), at most [`MAX_SPEND_PAGES`] of them. Rows that name another
+    /// alias are ignored, for proxies that do not filter by it.
+    pub async fn spend(&self, alias: &str, start: &str, end: &str) -> Result<Spend, StepError> {
+        let mut total = Spend::default();
+        for page in 1..=MAX_SPEND_PAGES {
+            let page = page.to_string();
+            let page_size = SPEND_PAGE_SIZE.to_string();
+            let response = self
+                .send(self.http.get(self.url("/spend/logs/v2")).query(&[
+                    ("key_alias", alias),
+                    ("start_date", start),
+                    ("end_date", end),
+                    ("page", page.as_str()),
+                    ("page_size", page_size.as_str()),
+                ]))
+                .await?;
+            if !response.status().is_success() {
+                return Err(Self::failed(&response));
+            }
+            let logs: SpendLogs = response.json().await.map_err(|_| {
+                StepError::transient("LiteLLM answered spend logs that are not JSON")
+            })?;
+            let rows = logs.data.len();
+            for row in logs.data.into_iter().filter(|row| row.is_for(alias)) {
+                total.add(&row);
+            }
+            if rows < SPEND_PAGE_SIZE {
+                return Ok(total);
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// Rows asked for per page of spend logs (LiteLLM's maximum).
+const SPEND_PAGE_SIZE: usize = 1000;
+/// Pages read at most for one usage answer (100,000 requests); a longer month is summed
+/// over its first pages only.
+pub const MAX_SPEND_PAGES: usize = 100;
+
+/// Spend, tokens and requests summed over spend-log rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Spend {
+    pub spend_usd: f64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub total_tokens: u64,
+    pub requests: u64,
+}
+
+impl Spend {
+    fn add(&mut self, row: &SpendRow) {
+        self.spend_usd += row
+            .spend
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .unwrap_or(0.0);
+        self.prompt_tokens = self
+            .prompt_tokens
+            .saturating_add(row.prompt_tokens.unwrap_or(0));
+        self.completion_tokens = self
+            .completion_tokens
+            .saturating_add(row.completion_tokens.unwrap_or(0));
+        self.total_tokens = self
+            .total_tokens
+            .saturating_add(row.total_tokens.unwrap_or(0));
+        self.requests = self.requests.saturating_add(1);
+    }
+}
+
+#[derive(Deserialize)]
+struct SpendLogs {
+    #[serde(default)]
+    data: Vec<SpendRow>,
+}
+
+#[derive(Deserialize)]
+struct SpendRow {
+    #[serde(default)]
+    spend: Option<f64>,
+    #[serde(default)]
+    prompt_tokens: Option<u64>,
+    #[serde(default)]
+    completion_tokens: Option<u64>,
+    #[serde(default)]
+    total_tokens: Option<u64>,
+    /// Newer proxies name the alias at the top of a row, older ones in the metadata.
+    #[serde(default)]
+    key_alias: Option<String>,
+    #[serde(default)]
+    metadata: Option<SpendMetadata>,
+}
+
+#[derive(Deserialize)]
+struct SpendMetadata {
+    #[serde(default)]
+    user_api_key_alias: Option<String>,
+}
+
+impl SpendRow {
+    /// Whether the row is for `alias` (a row that names none is taken as the proxy's
+    /// filtered answer).
+    fn is_for(&self, alias: &str) -> bool {
+        let named = self.key_alias.as_deref().or(self
+            .metadata
+            .as_ref()
+            .and_then(|m| m.user_api_key_alias.as_deref()));
+        named.is_none_or(|named| named == alias)
+    }
 }

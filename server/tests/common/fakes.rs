@@ -41,6 +41,8 @@ pub struct LiteLlmState {
     pub stall_generate: bool,
     /// Every request's method and path, in order.
     pub log: Vec<String>,
+    /// Spend-log rows, as `/spend/logs/v2` returns them (newest first).
+    pub spend_logs: Vec<Value>,
 }
 
 /// The fake proxy, serving until the test ends.
@@ -60,6 +62,7 @@ impl FakeLiteLlm {
             .route("/key/list", get(key_list))
             .route("/key/generate", post(key_generate))
             .route("/key/delete", post(key_delete))
+            .route("/spend/logs/v2", get(spend_logs))
             .route("/health/liveliness", get(|| async { "I'm alive!" }))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -84,6 +87,107 @@ impl FakeLiteLlm {
 }
 
 type Shared = State<Arc<Mutex<LiteLlmState>>>;
+
+/// A spend-log row of one request by the key `alias`, at `start_time` (ISO 8601, UTC).
+pub fn spend_row(alias: &str, start_time: &str, spend: f64, prompt: u64, completion: u64) -> Value {
+    json!({
+        "request_id": uuid::Uuid::new_v4().to_string(),
+        "call_type": "acompletion",
+        "api_key": "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b",
+        "spend": spend,
+        "total_tokens": prompt + completion,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "startTime": start_time,
+        "endTime": start_time,
+        "model": "gpt-4o-mini",
+        "status": "success",
+        "metadata": {"user_api_key_alias": alias, "user_api_key_team_id": "t"},
+    })
+}
+
+/// `YYYY-MM-DD HH:MM:SS` as the proxy parses its date filters; `None` for anything else.
+fn spend_date(text: &str) -> Option<String> {
+    let ok = text.len() == 19
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    ok.then(|| text.to_owned())
+}
+
+/// `GET /spend/logs/v2`: rows filtered by `key_alias` and the time window, paginated
+/// (`page` from 1, `page_size` 1–1000), with the proxy's envelope.
+async fn spend_logs(
+    State(state): Shared,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let mut s = state.lock().unwrap();
+    if let Some(r) = gate(&mut s, &headers, "GET /spend/logs/v2") {
+        return r;
+    }
+    let bad = |what: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            &format!("Invalid {what}"),
+            "bad_request_error",
+            what,
+        )
+    };
+    let window = |key: &str| {
+        q.get(key)
+            .map(|v| spend_date(v).ok_or(key.to_owned()))
+            .transpose()
+    };
+    let (start, end) = match (window("start_date"), window("end_date")) {
+        (Ok(start), Ok(end)) => (start, end),
+        (Err(what), _) | (_, Err(what)) => return bad(&what),
+    };
+    let page: usize = match q.get("page").map(|v| v.parse()) {
+        None => 1,
+        Some(Ok(n)) if n >= 1 => n,
+        _ => return bad("page"),
+    };
+    let page_size: usize = match q.get("page_size").map(|v| v.parse()) {
+        None => 50,
+        Some(Ok(n)) if (1..=1000).contains(&n) => n,
+        _ => return bad("page_size"),
+    };
+    let rows: Vec<Value> = s
+        .spend_logs
+        .iter()
+        .filter(|row| {
+            let alias = row["metadata"]["user_api_key_alias"].as_str();
+            let at = row["startTime"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('T', " ");
+            let at = at.get(..19).unwrap_or_default();
+            q.get("key_alias").is_none_or(|a| alias == Some(a.as_str()))
+                && start.as_deref().is_none_or(|s| at >= s)
+                && end.as_deref().is_none_or(|e| at <= e)
+        })
+        .cloned()
+        .collect();
+    let total = rows.len();
+    let data: Vec<Value> = rows
+        .into_iter()
+        .skip((page - 1) * page_size)
+        .take(page_size)
+        .collect();
+    Json(json!({
+        "data": data,
+        "total": total,
+        "page": page,
+        "page_size": page_size,
+        "total_pages": total.div_ceil(page_size),
+        "total_is_capped": false,
+    }))
+    .into_response()
+}
 
 /// The strings of a JSON array (none for anything else).
 fn strings(value: &Value) -> Vec<String> {

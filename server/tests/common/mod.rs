@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fakes;
+pub mod keys;
 pub mod peers;
 
 use app::{config::Config, db::Db};
