@@ -48,6 +48,39 @@ test('an owner mints an API key, sees the token once, uses it, revokes it, and t
     });
   expect((await call()).status).toBe(200);
 
+  // "Connect your agent": MCP configurations that read the key from the environment.
+  const origin = new URL(page.url()).origin;
+  const claude = page.locator('[data-test="agent-config-claude-code"]');
+  await expect(claude.locator('pre')).toContainText(`"url": "${origin}/mcp"`);
+  await expect(claude.locator('pre')).toContainText('Bearer ${TENANTRY_API_KEY}');
+  await expect(page.locator('[data-test="agent-config-cursor"] pre')).toContainText('Bearer ${env:TENANTRY_API_KEY}');
+  await expect(page.locator('[data-test="connect-agent"]')).not.toContainText(token);
+  await claude.getByRole('button', { name: 'Copy' }).click();
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(copied.mcpServers.tenantry).toEqual({
+    type: 'http',
+    url: `${origin}/mcp`,
+    headers: { Authorization: 'Bearer ${TENANTRY_API_KEY}' },
+  });
+  // The same token opens the MCP endpoint, as the configured agent would.
+  const mcp = await fetch(`${origin}/mcp`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json, text/event-stream',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+    }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  expect(mcp.status).toBe(200);
+  expect((await mcp.json()).result.serverInfo.name).toBe('tenantry');
+
   await row.locator('[data-test="revoke-key"]').click();
   await expect(row.locator('[data-test="key-status"]')).toHaveText('Revoked');
   await expect.poll(async () => (await call()).status, { timeout: 2_000 }).toBe(401);

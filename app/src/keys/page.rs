@@ -69,6 +69,7 @@ fn KeysView(
     let t = use_texts();
     let name = panel.org_name.clone();
     let base_url = panel.base_url.clone();
+    let connect_url = panel.base_url.clone();
     let error = latest_error(vec![tracked(mint), tracked(revoke), tracked(reroll)]);
     let pending = mint.pending().into();
     let slug = panel.org_slug.clone();
@@ -168,6 +169,7 @@ fn KeysView(
             }
                 .into_any()
         }}
+        <ConnectAgent base_url=connect_url />
     }
 }
 
@@ -234,6 +236,119 @@ fn Fresh(minted: Minted, base_url: String) -> impl IntoView {
             <p class="mt-2 text-xs text-slate-600">
                 {minted.key.name.clone()} " · " {minted.key.display_prefix.clone()}
             </p>
+        </section>
+    }
+}
+
+/// An MCP client configuration: its label, the file it goes in, and its text.
+pub struct AgentConfig {
+    pub label: &'static str,
+    pub file: &'static str,
+    pub text: String,
+}
+
+/// The configurations of Claude Code and Cursor for this portal's `/mcp`, in the shapes
+/// their documentation gives (AGENTS-API.md §1.6). They read the key from the
+/// `TENANTRY_API_KEY` environment variable, so they hold no secret and can be committed.
+pub fn agent_configs(base_url: &str) -> [AgentConfig; 2] {
+    let url = format!("{}/mcp", base_url.trim_end_matches('/'));
+    let pretty =
+        |value: serde_json::Value| serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+    [
+        AgentConfig {
+            label: "Claude Code",
+            file: ".mcp.json",
+            text: pretty(serde_json::json!({
+                "mcpServers": { "tenantry": {
+                    "type": "http",
+                    "url": url,
+                    "headers": { "Authorization": "Bearer ${TENANTRY_API_KEY}" },
+                }}
+            })),
+        },
+        AgentConfig {
+            label: "Cursor",
+            file: ".cursor/mcp.json",
+            text: pretty(serde_json::json!({
+                "mcpServers": { "tenantry": {
+                    "url": url,
+                    "headers": { "Authorization": "Bearer ${env:TENANTRY_API_KEY}" },
+                }}
+            })),
+        },
+    ]
+}
+
+/// "Connect your agent": the MCP configurations of Claude Code and Cursor, to copy or
+/// download, and the Claude Code command that adds the server.
+#[component]
+fn ConnectAgent(base_url: String) -> impl IntoView {
+    let t = use_texts();
+    let cli = format!(
+        "claude mcp add --transport http tenantry {}/mcp --header \"Authorization: Bearer $TENANTRY_API_KEY\"",
+        base_url.trim_end_matches('/')
+    );
+    let configs = agent_configs(&base_url)
+        .into_iter()
+        .map(|config| {
+            let href = format!(
+                "data:application/json;charset=utf-8,{}",
+                encode_component(&config.text)
+            );
+            let download = config.file.trim_start_matches(".cursor/").to_owned();
+            let copied = RwSignal::new(false);
+            let copy = {
+                let text = config.text.clone();
+                move |_| {
+                    copy_text(&text);
+                    copied.set(true);
+                }
+            };
+            view! {
+                <div
+                    class="mt-4"
+                    data-test=format!(
+                        "agent-config-{}",
+                        config.label.to_lowercase().replace(' ', "-"),
+                    )
+                >
+                    <p class="text-sm font-medium text-slate-800">
+                        {config.label} " · " <code class="text-xs">{config.file}</code>
+                    </p>
+                    <pre class="mt-1 overflow-x-auto rounded bg-slate-50 p-3 text-xs">
+                        {config.text.clone()}
+                    </pre>
+                    <div class="mt-2 flex gap-4 text-sm">
+                        <button type="button" class="text-indigo-700 hover:underline" on:click=copy>
+                            {move || {
+                                if copied.get() { t.get().keys_copied } else { t.get().keys_copy }
+                            }}
+                        </button>
+                        <a href=href download=download class="text-indigo-700 hover:underline">
+                            {move || t.get().keys_download}
+                        </a>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section
+            class="mt-8 max-w-3xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+            data-test="connect-agent"
+        >
+            <h2 class="text-lg font-semibold">{move || t.get().keys_connect_title}</h2>
+            <p class="mt-1 text-sm text-slate-600">{move || t.get().keys_connect_lead}</p>
+            {configs}
+            <p class="mt-4 text-sm font-medium text-slate-800">
+                {move || t.get().keys_connect_cli}
+            </p>
+            <pre
+                class="mt-1 overflow-x-auto rounded bg-slate-50 p-3 text-xs"
+                data-test="claude-cli"
+            >
+                {cli}
+            </pre>
         </section>
     }
 }
@@ -339,5 +454,29 @@ fn KeyRow(
             </td>
             <td class="px-4 py-3 text-sm">{actions}</td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn agent_configs_have_the_clients_shapes_and_no_secret() {
+        let [claude, cursor] = super::agent_configs("https://portal.example/");
+        let claude: serde_json::Value = serde_json::from_str(&claude.text).unwrap();
+        let server = &claude["mcpServers"]["tenantry"];
+        assert_eq!(server["type"], "http");
+        assert_eq!(server["url"], "https://portal.example/mcp");
+        assert_eq!(
+            server["headers"]["Authorization"],
+            "Bearer ${TENANTRY_API_KEY}"
+        );
+        let cursor: serde_json::Value = serde_json::from_str(&cursor.text).unwrap();
+        let server = &cursor["mcpServers"]["tenantry"];
+        assert_eq!(server["url"], "https://portal.example/mcp");
+        assert!(server.get("type").is_none());
+        assert_eq!(
+            server["headers"]["Authorization"],
+            "Bearer ${env:TENANTRY_API_KEY}"
+        );
     }
 }
