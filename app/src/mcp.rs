@@ -144,7 +144,14 @@ impl Tools {
                 to_value(&crate::instances::usage::usage(caller, &slug, &args.id).await?)
             }
             "request_instance" => {
-                let draft: crate::instances::wizard::Draft = parse(arguments)?;
+                // serde's message can quote a value, and a draft carries secrets.
+                let draft: crate::instances::wizard::Draft = serde_json::from_value(arguments)
+                    .map_err(|_| {
+                        Call::Protocol(McpError::invalid_params(
+                            "invalid arguments: see the tool's inputSchema",
+                            None,
+                        ))
+                    })?;
                 let (id, _) =
                     crate::instances::wizard::submit::submit(caller, &slug, draft).await?;
                 Ok(json!({ "id": id }))

@@ -289,10 +289,13 @@ async fn only_keys_get_in_and_discovery_is_not_found(app: &TestApp) {
         json!({"name": "drop_database", "arguments": {}}),
         json!({"name": "get_instance", "arguments": {"id": 7}}),
         json!({"name": "list_instances", "arguments": {"limit": 5, "extra": true}}),
+        json!({"name": "request_instance", "arguments": {"secrets": {"git.token": 424242}}}),
     ] {
         let res = rpc(&app.base, &token, false, "tools/call", params.clone()).await;
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], -32602, "{params}: {body}");
+        // A draft's values are never quoted back.
+        assert!(!body.to_string().contains("424242"), "{body}");
     }
     // Bad input inside the schema is a tool error, localized.
     let res = agent()
