@@ -25,7 +25,7 @@ pub struct UserPrincipal {
 /// the member who made it, in its organization only, within its scopes.
 #[derive(Debug, Clone)]
 pub struct KeyPrincipal {
-    pub key: crate::keys::verify::VerifiedKey,
+    pub key: std::sync::Arc<crate::keys::verify::VerifiedKey>,
 }
 
 /// The caller of a request.
