@@ -241,27 +241,8 @@ fn tools(writes: bool) -> Vec<Tool> {
             Tool::new(
                 "request_instance",
                 "Request a new service instance, as the onboarding wizard does: platform staff review it before it is provisioned. Secrets are sealed and never returned.",
-                schema(json!({
-                    "type": "object",
-                    "properties": {
-                        "instance_label": { "type": "string", "description": "A name for the instance (becomes part of its name)." },
-                        "agent_name": { "type": "string" },
-                        "soul_md": { "type": "string" },
-                        "agents_md": { "type": "string" },
-                        "packages": { "type": "array", "items": { "type": "string" }, "description": "Package names from the catalog." },
-                        "secrets": { "type": "object", "additionalProperties": { "type": "string" }, "description": "<package>.<field> → value, for the packages' secret fields." },
-                        "billing_company": { "type": "string" },
-                        "billing_street": { "type": "string" },
-                        "billing_postal_code": { "type": "string" },
-                        "billing_city": { "type": "string" },
-                        "billing_country": { "type": "string", "description": "ISO 3166-1 alpha-2 code." },
-                        "billing_notes": { "type": "string" },
-                        "contact_name": { "type": "string" },
-                        "contact_email": { "type": "string" }
-                    },
-                    "required": ["instance_label", "agent_name", "packages"],
-                    "additionalProperties": false
-                })),
+                // The REST route's request body, from the same OpenAPI document.
+                schema(crate::api::openapi::schema_json("Draft").unwrap_or_default()),
             )
             .with_title("Request an instance")
             .with_annotations(

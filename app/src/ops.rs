@@ -243,6 +243,7 @@ pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -
         return next.run(req).await;
     }
     let route = route_of(&req);
+    let refusal = crate::api::Refusal::of(&req);
     let limit = Duration::from_secs(state.config.request_timeout_seconds);
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
@@ -252,7 +253,7 @@ pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -
                 seconds = limit.as_secs(),
                 "request exceeded its deadline"
             );
-            let mut res = crate::auth::middleware::err_response(AppError::Internal);
+            let mut res = refusal.answer(AppError::Internal);
             *res.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
             res
         }

@@ -162,13 +162,14 @@ fn poisoned_fields(body: &[u8]) -> crate::error::AppError {
 /// control character: one check for every text input. A form field is named in a `422
 /// invalid` answer (`invalid_characters`), a path or query gets `400 bad_request`.
 pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let refusal = crate::api::Refusal::of(&req);
     let uri = req.uri();
     let bad_url = has_control_characters(uri.path().as_bytes())
         || uri
             .query()
             .is_some_and(|q| has_control_characters(q.as_bytes()));
     if bad_url {
-        return crate::auth::middleware::err_response(crate::error::AppError::BadRequest);
+        return refusal.answer(crate::error::AppError::BadRequest);
     }
     let is_form = req
         .headers()
@@ -183,11 +184,11 @@ pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
     let bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return crate::auth::middleware::err_response(crate::error::AppError::PayloadTooLarge);
+            return refusal.answer(crate::error::AppError::PayloadTooLarge);
         }
     };
     if has_control_characters(&bytes) {
-        return crate::auth::middleware::err_response(poisoned_fields(&bytes));
+        return refusal.answer(poisoned_fields(&bytes));
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await

@@ -11,7 +11,8 @@
 //! gives `Role::ALL`, `as_str`, `parse` (exact match, `None` otherwise), `Display`,
 //! `FromStr`, serde as the same text, and `TryFrom<String>`, so a row struct decodes the
 //! column with `#[sqlx(try_from = "String")]` and an unknown stored value is a decode error
-//! instead of a silent default. Match on the enum exhaustively: no catch-all arm.
+//! instead of a silent default. On the server it is also a `utoipa` schema (a string enum)
+//! for the OpenAPI document. Match on the enum exhaustively: no catch-all arm.
 
 /// A stored or received text that names no value of the enum.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +87,20 @@ macro_rules! text_enum {
                 s.serialize_str(self.as_str())
             }
         }
+
+        /// In the OpenAPI document: a string, one of the texts.
+        #[cfg(feature = "ssr")]
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl ::utoipa::ToSchema for $name {}
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {

@@ -5,7 +5,10 @@
 //! role there, and writes only with the `write` scope (403 otherwise).
 //!
 //! Errors are JSON `{code, message, …}` with the codes of [`AppError`] and the message in
-//! the caller's language.
+//! the caller's language. The routes are registered through `utoipa-axum`, so the OpenAPI
+//! document ([`openapi`]) is generated from the same handlers and types that answer.
+
+pub mod openapi;
 
 use crate::{
     auth::{caller::Caller, principal::Principal},
@@ -16,29 +19,37 @@ use crate::{
 };
 use axum::{
     Json, Router,
-    extract::{Path, Query, rejection::JsonRejection},
+    extract::{
+        Path, Query,
+        rejection::{JsonRejection, PathRejection, QueryRejection},
+    },
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{any, get},
 };
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// The routes under `/api/v1`.
+/// The documented routes; [`router`] serves them, [`openapi::document`] describes them.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(organization))
+        .routes(routes!(instances))
+        .routes(routes!(instance))
+        .routes(routes!(usage))
+        .routes(routes!(create_request))
+        .routes(routes!(audit_events))
+}
+
+/// The routes under `/api/v1`, with the OpenAPI document at `/api/v1/openapi.json`.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/organization", get(organization))
-        .route("/api/v1/orgs/{slug}/instances", get(instances))
-        .route("/api/v1/orgs/{slug}/instances/{id}", get(instance))
-        .route("/api/v1/orgs/{slug}/instances/{id}/usage", get(usage))
-        .route(
-            "/api/v1/orgs/{slug}/instance-requests",
-            post(create_request),
-        )
-        .route("/api/v1/orgs/{slug}/audit-events", get(audit_events))
-        .route("/api/v1/{*rest}", axum::routing::any(unknown))
+    let (router, _) = routes().split_for_parts();
+    router
+        .route("/api/v1/openapi.json", get(openapi::serve))
+        .route("/api/v1/{*rest}", any(unknown))
         // A real 404 for OAuth discovery (never the app's page), so MCP clients keep the
         // configured bearer header instead of starting an OAuth flow (AGENTS-API.md §1.5).
-        .route("/.well-known/{*rest}", axum::routing::any(unknown))
+        .route("/.well-known/{*rest}", any(unknown))
 }
 
 /// An error answered as JSON in the caller's language.
@@ -86,6 +97,44 @@ pub fn error_response(error: &AppError, lang: Lang) -> Response {
     response
 }
 
+/// How a middleware answers a request it refuses before any handler runs: on API paths
+/// (`/api/v1/…`, `/mcp`) with the API's JSON error in the request's language (so every
+/// answer there has the documented `{code, message}`), elsewhere with the server
+/// functions' error body.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal {
+    api: bool,
+    lang: Lang,
+}
+
+impl Refusal {
+    /// How to refuse `req`; read it before the request moves on.
+    pub fn of<B>(req: &http::Request<B>) -> Refusal {
+        let path = req.uri().path();
+        let lang = req
+            .extensions()
+            .get::<crate::auth::principal::RequestContext>()
+            .map(|ctx| ctx.lang)
+            .or_else(|| {
+                let header = req.headers().get(http::header::ACCEPT_LANGUAGE)?;
+                Lang::from_accept_language(header.to_str().ok()?, &Lang::ALL)
+            })
+            .unwrap_or(Lang::En);
+        Refusal {
+            api: path.starts_with("/api/v1/") || path == "/mcp",
+            lang,
+        }
+    }
+
+    pub fn answer(self, error: AppError) -> Response {
+        if self.api {
+            error_response(&error, self.lang)
+        } else {
+            crate::auth::middleware::err_response(error)
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         error_response(&self.error, self.lang)
@@ -104,10 +153,12 @@ where
 }
 
 /// The organization a key belongs to.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Organization {
     pub id: String,
+    /// The identifier in the organization's paths, `/api/v1/orgs/{slug}/…`.
     pub slug: String,
+    /// The display name.
     pub name: String,
     pub kind: crate::orgs::OrgKind,
     /// The role the key acts with (its creator's).
@@ -147,7 +198,17 @@ pub async fn key_organization(caller: &Caller) -> Result<Organization, AppError>
     })
 }
 
-/// `GET /api/v1/organization`: the key's organization (a session has none: 404).
+/// The key's organization.
+///
+/// With it the key's role (its creator's) and scopes. A browser session has no key: 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organization",
+    operation_id = "get_organization",
+    tag = "organization",
+    responses((status = 200, description = "The key's organization.", body = Organization)),
+    security(("api_key" = []))
+)]
 async fn organization(caller: Caller) -> ApiResult<Json<Organization>> {
     with(caller, |caller| async move {
         key_organization(&caller).await.map(Json)
@@ -156,15 +217,21 @@ async fn organization(caller: Caller) -> ApiResult<Json<Organization>> {
 }
 
 /// A page of a list: the items and the cursor of the next page, if any.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Pass it as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^([0-9]{1,18}\.[A-Za-z0-9-]{1,64})?$")]
     cursor: Option<String>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
 }
 
@@ -210,13 +277,33 @@ pub async fn instances_page(
     Ok(Page { items, next_cursor })
 }
 
-/// `GET /api/v1/orgs/{slug}/instances?cursor=&limit=`: see [`instances_page`].
+/// The organization's instances.
+///
+/// Newest first, each with its phase and the steps of its latest provisioning run.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/instances",
+    operation_id = "list_instances",
+    tag = "instances",
+    params(Slug, PageQuery),
+    responses((
+        status = 200,
+        description = "One page of instances.",
+        body = Page<InstanceRow>,
+        links(("get_instance" = (
+            operation_id = "get_instance",
+            parameters(("slug" = "$request.path.slug"), ("id" = "$response.body#/items/0/id"))
+        )))
+    )),
+    security(("api_key" = []))
+)]
 async fn instances(
     caller: Caller,
-    Path(slug): Path<String>,
-    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    slug: Result<Path<String>, PathRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> ApiResult<Json<Page<InstanceRow>>> {
     with(caller, |caller| async move {
+        let Path(slug) = slug.map_err(|_| AppError::BadRequest)?;
         let Query(query) = query.map_err(|_| AppError::BadRequest)?;
         instances_page(&caller, &slug, query.cursor.as_deref(), query.limit)
             .await
@@ -239,12 +326,24 @@ fn decode_cursor(cursor: &str) -> Option<(i64, String)> {
     Some((at.parse().ok()?, id.to_owned()))
 }
 
-/// `GET /api/v1/orgs/{slug}/instances/{id}`: one instance with its provisioning steps.
+/// One instance.
+///
+/// With its phase and the status, attempts and timing of each provisioning step.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/instances/{id}",
+    operation_id = "get_instance",
+    tag = "instances",
+    params(Slug, InstanceId),
+    responses((status = 200, description = "The instance.", body = InstanceRow)),
+    security(("api_key" = []))
+)]
 async fn instance(
     caller: Caller,
-    Path((slug, id)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<InstanceRow>> {
     with(caller, |caller| async move {
+        let Path((slug, id)) = path.map_err(|_| AppError::BadRequest)?;
         crate::instances::overview::instance_detail(&caller, &slug, &id)
             .await
             .map(Json)
@@ -252,13 +351,29 @@ async fn instance(
     .await
 }
 
-/// `GET /api/v1/orgs/{slug}/instances/{id}/usage`: the instance's month-to-date spend,
-/// tokens and requests, from LiteLLM.
+/// An instance's usage this month.
+///
+/// Spend in US dollars, tokens and requests since the 1st of the month (UTC), from the
+/// LiteLLM proxy's spend logs of the instance's key.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/instances/{id}/usage",
+    operation_id = "get_usage",
+    tag = "instances",
+    params(Slug, InstanceId),
+    responses(
+        (status = 200, description = "Month-to-date usage.", body = crate::instances::usage::Usage),
+        (status = 409, description = "Usage is not configured on this portal (`usage_not_configured`).", body = openapi::ErrorBody),
+        (status = 502, description = "LiteLLM could not be asked (`usage_unavailable`).", body = openapi::ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 async fn usage(
     caller: Caller,
-    Path((slug, id)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<crate::instances::usage::Usage>> {
     with(caller, |caller| async move {
+        let Path((slug, id)) = path.map_err(|_| AppError::BadRequest)?;
         crate::instances::usage::usage(&caller, &slug, &id)
             .await
             .map(Json)
@@ -267,19 +382,38 @@ async fn usage(
 }
 
 /// The id of a request just created.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Created {
     pub id: String,
 }
 
-/// `POST /api/v1/orgs/{slug}/instance-requests` with the wizard's draft as JSON: the same
-/// checks and secret sealing as the wizard. Owners' keys with the `write` scope only.
+/// Request a new instance.
+///
+/// The onboarding wizard's draft as JSON, with the same checks and secret sealing as the
+/// wizard; platform staff review the request before it is provisioned. Owners' keys with
+/// the `write` scope only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/instance-requests",
+    operation_id = "create_instance_request",
+    tag = "requests",
+    params(Slug),
+    request_body(content = Draft, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The request was created; staff review it.", body = Created),
+        (status = 409, description = "A conflicting concurrent change (`conflict`).", body = openapi::ErrorBody),
+        (status = 413, description = "The body is too large (`payload_too_large`).", body = openapi::ErrorBody),
+        (status = 503, description = "Secret storage is not configured (`secrets_not_configured`).", body = openapi::ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 async fn create_request(
     caller: Caller,
-    Path(slug): Path<String>,
+    slug: Result<Path<String>, PathRejection>,
     draft: Result<Json<Draft>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     with(caller, |caller| async move {
+        let Path(slug) = slug.map_err(|_| AppError::BadRequest)?;
         let Json(draft) = draft.map_err(|_| AppError::BadRequest)?;
         let (id, _) = crate::instances::wizard::submit::submit(&caller, &slug, draft).await?;
         Ok((StatusCode::CREATED, Json(Created { id })))
@@ -287,30 +421,73 @@ async fn create_request(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// The page, from 1 (default), 50 events each.
+    #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<u32>,
 }
 
-/// `GET /api/v1/orgs/{slug}/audit-events?page=`: the organization's audit log, newest
-/// first, for owners' and admins' keys (as on the audit page).
+/// The last page the audit route reads (as documented on [`AuditQuery::page`]).
+const MAX_AUDIT_PAGE: u32 = 1_000_000;
+
+/// The organization's audit log.
+///
+/// Newest first, 50 events a page, for owners' and admins' keys (as on the audit page).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/audit-events",
+    operation_id = "list_audit_events",
+    tag = "audit",
+    params(Slug, AuditQuery),
+    responses((status = 200, description = "One page of the log.", body = crate::audit::AuditPage)),
+    security(("api_key" = []))
+)]
 async fn audit_events(
     caller: Caller,
-    Path(slug): Path<String>,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    slug: Result<Path<String>, PathRejection>,
+    query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> ApiResult<Json<crate::audit::AuditPage>> {
     with(caller, |caller| async move {
+        let Path(slug) = slug.map_err(|_| AppError::BadRequest)?;
         let Query(query) = query.map_err(|_| AppError::BadRequest)?;
         let filter = crate::audit::AuditFilter {
             org: slug,
             ..Default::default()
         };
-        crate::audit::read(&caller, filter, query.page.unwrap_or(1))
-            .await
-            .map(Json)
+        let page = match query.page {
+            None => 1,
+            Some(page @ 1..=MAX_AUDIT_PAGE) => page,
+            Some(_) => {
+                return Err(AppError::field(
+                    "page",
+                    crate::error::Problem::InvalidChoice,
+                ));
+            }
+        };
+        crate::audit::read(&caller, filter, page).await.map(Json)
     })
     .await
 }
+
+/// The organization in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(names("slug"), parameter_in = Path)]
+#[allow(dead_code)] // Only describes the path parameter the handlers extract.
+struct Slug(
+    /// The organization's identifier (see `GET /api/v1/organization`).
+    String,
+);
+
+/// The instance in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(names("id"), parameter_in = Path)]
+#[allow(dead_code)] // Only describes the path parameter the handlers extract.
+struct InstanceId(
+    /// The instance's id.
+    String,
+);
 
 /// Any other path under `/api/v1`.
 async fn unknown(caller: Caller) -> ApiError {

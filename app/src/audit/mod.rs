@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub const PER_PAGE: u32 = 50;
 
 /// One event as the log shows it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub id: String,
@@ -39,6 +40,7 @@ pub struct AuditRow {
 }
 
 /// The filters of a log view (and the export's query string); empty or missing means "any".
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AuditFilter {
@@ -68,6 +70,7 @@ impl AuditFilter {
 }
 
 /// One page of the log.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub rows: Vec<AuditRow>,

@@ -255,9 +255,10 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
 
 /// Answers the body limit's plain-text 413 with the JSON error every other failure uses.
 pub async fn payload_too_large_as_json(req: Request, next: Next) -> Response {
+    let refusal = crate::api::Refusal::of(&req);
     let res = next.run(req).await;
     if res.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-        return err_response(AppError::PayloadTooLarge);
+        return refusal.answer(AppError::PayloadTooLarge);
     }
     res
 }

@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 /// A text in every supported language.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Localized {

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A package as the dashboard names it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageName {
     pub id: String,
@@ -54,6 +55,7 @@ impl PackageName {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstanceRow {
     pub id: String,
@@ -67,6 +69,7 @@ pub struct InstanceRow {
 }
 
 /// One provisioning step as a page shows it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepView {
     /// `litellm.team`, `webhook.provisioned`, …

@@ -6,6 +6,7 @@ use crate::{auth::caller::Caller, error::AppError, provisioning::litellm};
 use serde::{Deserialize, Serialize};
 
 /// Month-to-date usage of one instance.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     pub instance_id: String,

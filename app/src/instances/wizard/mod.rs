@@ -96,22 +96,32 @@ impl Step {
 
 /// Everything the wizard collects. Form fields are named `draft[<field>]`, packages
 /// `draft[packages][]` and secrets `draft[secrets][<package>.<field>]`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
+    /// A label shown with the instance on the dashboard (optional).
     pub instance_label: String,
+    /// The agent's name.
     pub agent_name: String,
+    /// The agent's SOUL.md (Markdown).
     pub soul_md: String,
+    /// The agent's AGENTS.md (Markdown).
     pub agents_md: String,
+    /// Package ids from the portal's catalog.
     pub packages: Vec<String>,
-    /// `<package>.<field>` → value, as typed. Never logged (see the `Debug` impl).
+    /// `<package>.<field>` → value for the chosen packages' secret fields, as typed. Sealed
+    /// at once and never returned. Never logged (see the `Debug` impl).
     pub secrets: BTreeMap<String, String>,
+    /// The billing address; the company line is required for companies.
     pub billing_company: String,
     pub billing_street: String,
     pub billing_postal_code: String,
     pub billing_city: String,
     pub billing_country: String,
+    /// Anything billing should know.
     pub billing_notes: String,
+    /// Who platform staff contact about the request.
     pub contact_name: String,
     pub contact_email: String,
 }
