@@ -11,6 +11,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod components;
+pub mod docs;
 pub mod error;
 pub mod i18n;
 pub mod instances;
@@ -181,6 +182,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("orgs/:slug/keys")
                         view=routes::KeysRoute::lazy()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("api/docs")
+                        view=routes::ApiDocsRoute::lazy()
                         ssr=SsrMode::Async
                     />
                 </Routes>

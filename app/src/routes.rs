@@ -58,4 +58,6 @@ lazy_page! {
     MembersRoute => crate::orgs::members::page::MembersPage;
     /// An organization's API keys.
     KeysRoute => crate::keys::page::KeysPage;
+    /// The REST API's reference.
+    ApiDocsRoute => crate::docs::page::ApiDocsPage;
 }

@@ -52,6 +52,11 @@ pub fn KeysPage() -> impl IntoView {
     let fresh = Signal::from(fresh);
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().keys_title}</h1>
+        <p class="mt-2 text-sm">
+            <a href="/api/docs" class="text-indigo-700 hover:underline" data-test="api-docs-link">
+                {move || t.get().keys_api_docs}
+            </a>
+        </p>
         <Loaded resource=panel transition=true let:panel>
             <KeysView panel fresh mint revoke reroll />
         </Loaded>
