@@ -13,6 +13,8 @@ CARGO_LEPTOS_VERSION=0.3.10
 AIOSMTPD_VERSION=1.4.6
 # The official MCP client library, which the MCP tests drive the endpoint with.
 MCP_VERSION=2.3.0
+# The property-based API tester run against the served OpenAPI document.
+SCHEMATHESIS_VERSION=4.32.5
 # The loopback SMTP server of the tests lives in its own virtual environment.
 PY_VENV="${TENANTRY_PY_VENV:-$HOME/.cache/tenantry/py}"
 LEPTOSFMT_VERSION=0.1.33
@@ -60,6 +62,9 @@ ensure_test_tools() {
   fi
   if ! "$PY_VENV/bin/python" -c "import sys, importlib.metadata as m; sys.exit(m.version('mcp') != '$MCP_VERSION')" 2>/dev/null; then
     "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "mcp==$MCP_VERSION"
+  fi
+  if ! "$PY_VENV/bin/python" -c "import sys, importlib.metadata as m; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+    "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
   # Read by the integration tests and the end-to-end configuration.
   export TENANTRY_TEST_PYTHON="$PY_VENV/bin/python"

@@ -86,4 +86,34 @@ test('an owner mints an API key, sees the token once, uses it, revokes it, and t
   await expect.poll(async () => (await call()).status, { timeout: 2_000 }).toBe(401);
   const body = await (await call()).json();
   expect(body.code).toBe('invalid_api_key');
+
+  // The API reference, client-side into its lazy route.
+  await page.locator('[data-test="api-docs-link"]').click();
+  await expect(page).toHaveURL(/\/api\/docs$/);
+  await expect(page.locator('[data-test="docs-op-list_instances"]')).toContainText('/api/v1/orgs/{slug}/instances');
+});
+
+test('the API reference works offline: nothing comes from another origin', async ({ page, allowConsole }) => {
+  allowConsole(/^$/);
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  // Anything not from the portal would fail, as it would on a machine without the internet.
+  await page.context().route(/^(?!http:\/\/(127\.0\.0\.1|localhost)[:/]).*/, (route) => route.abort());
+  await page.goto('/api/docs');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('API reference');
+  for (const operation of ['get_organization', 'list_instances', 'get_instance', 'get_usage', 'create_instance_request', 'list_audit_events']) {
+    await expect(page.locator(`[data-test="docs-op-${operation}"]`)).toBeVisible();
+  }
+  await expect(page.locator('[data-test="docs-schema-ErrorBody"]')).toContainText('message');
+  // A type links to its schema on the same page.
+  await page.locator('[data-test="docs-op-get_instance"]').getByRole('link', { name: 'InstanceRow' }).first().click();
+  await expect(page).toHaveURL(/#schema-InstanceRow$/);
+  await expect(page.locator('[data-test="docs-schema-InstanceRow"]')).toBeInViewport();
+  const document = await (await fetch(new URL('/api/v1/openapi.json', page.url()), { signal: AbortSignal.timeout(5_000) })).json();
+  expect(document.openapi).toBe('3.1.0');
+  const origin = new URL(page.url()).origin;
+  const foreign = requested.filter((url) => new URL(url).origin !== origin);
+  expect(foreign, `requests to other origins: ${foreign}`).toEqual([]);
+  expect(requested.length).toBeGreaterThan(2);
 });

@@ -461,6 +461,12 @@ fn cases() -> Vec<Case> {
             args: |fx| pairs(&[("instance_id", &fx.request)]),
             expect: [401, 403, 403, 403, 403, 403, 403, 404, 404, 403],
         },
+        // The API reference holds no data: anyone reads it.
+        Case {
+            endpoint: "docs/reference",
+            args: |_| Vec::new(),
+            expect: OPEN,
+        },
         // API keys: members read the list; owners and admins (members) manage.
         Case {
             endpoint: "keys/list",

@@ -27,31 +27,6 @@ fn agent() -> reqwest::Client {
         .unwrap()
 }
 
-/// Registers Acme, submits a request as its owner and approves it; returns the instance.
-async fn acme_instance(app: &TestApp) -> String {
-    app.register_company("Acme", "owner@acme.example").await;
-    let request = common::minimal_request("acme");
-    let form: Vec<(&str, &str)> = request
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let res = app.call("requests/submit", &form).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let id: String = res.json().await.unwrap();
-    let (_, admin) = app
-        .staff("platform_admin", "admin@platform.example", "en")
-        .await;
-    let res = app
-        .call_with_cookie("admin/requests/approve", &[("id", &id)], &admin)
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    sqlx::query_scalar("SELECT id FROM instances WHERE request_id = $1")
-        .bind(&id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
 /// Mints a key for Acme as its signed-in owner.
 async fn mint(app: &TestApp, write: bool) -> String {
     let mut form = vec![("slug", "acme"), ("name", "agent")];
@@ -86,7 +61,7 @@ async fn python_client(url: &str, token: &str, mode: &str, tool: &str, args: Val
 }
 
 async fn the_python_client_talks_both_revisions(app: &TestApp) {
-    let instance = acme_instance(app).await;
+    let instance = common::acme_instance(app).await;
     let writer = mint(app, true).await;
     let reader = mint(app, false).await;
     let url = app.url("/mcp");
@@ -196,7 +171,7 @@ async fn rpc(
 }
 
 async fn only_keys_get_in_and_discovery_is_not_found(app: &TestApp) {
-    acme_instance(app).await;
+    common::acme_instance(app).await;
     let token = mint(app, false).await;
     let initialize = json!({
         "protocolVersion": "2025-11-25", "capabilities": {},
@@ -263,6 +238,31 @@ async fn only_keys_get_in_and_discovery_is_not_found(app: &TestApp) {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["result"]["cacheScope"], "private", "{body}");
     assert_eq!(body["result"]["ttlMs"], 0, "{body}");
+    // request_instance takes exactly the REST route's documented body.
+    let writer = mint(app, true).await;
+    let res = rpc(&app.base, &writer, true, "tools/list", json!({})).await;
+    let body: Value = res.json().await.unwrap();
+    let tools = body["result"]["tools"].as_array().unwrap();
+    let request = tools
+        .iter()
+        .find(|tool| tool["name"] == "request_instance")
+        .unwrap();
+    let document: Value = agent()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        request["inputSchema"], document["components"]["schemas"]["Draft"],
+        "{body}"
+    );
+    assert_eq!(
+        request["inputSchema"]["properties"]["contact_email"]["format"],
+        "email"
+    );
     // Another host (DNS rebinding) or a foreign browser origin: 403.
     let res = agent()
         .post(app.url("/mcp"))
@@ -326,7 +326,7 @@ async fn only_keys_get_in_and_discovery_is_not_found(app: &TestApp) {
 /// Every tool called by every kind of caller, in both revisions; the denied ones change
 /// nothing. Outcomes: `ok`, a tool error's code, or `401`.
 async fn mcp_matrix(app: &TestApp) {
-    let instance = acme_instance(app).await;
+    let instance = common::acme_instance(app).await;
     let keys = common::keys::callers(app).await;
     let rows: [(&str, Value, [&str; 10]); 4] = [
         (
@@ -419,7 +419,7 @@ async fn mcp_matrix(app: &TestApp) {
 }
 
 async fn usage_is_summed_from_the_spend_logs(app: &TestApp) {
-    let instance = acme_instance(app).await;
+    let instance = common::acme_instance(app).await;
     let token = mint(app, false).await;
     let name: String = sqlx::query_scalar("SELECT name FROM instances WHERE id = $1")
         .bind(&instance)

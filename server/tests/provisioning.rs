@@ -92,40 +92,6 @@ async fn engine_process(
     .await
 }
 
-/// Registers Acme, submits a request and approves it; returns the instance's id.
-async fn approve(app: &TestApp) -> String {
-    app.register_company("Acme", "owner@acme.example").await;
-    submit_and_approve(app, "admin@platform.example").await
-}
-
-/// Submits a request for Acme (as its signed-in owner) and approves it as a new platform
-/// admin `admin`; returns the instance's id.
-async fn submit_and_approve(app: &TestApp, admin: &str) -> String {
-    let request = common::minimal_request("acme");
-    let form: Vec<(&str, &str)> = request
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let res = app.call("requests/submit", &form).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let id: String = res.json().await.unwrap();
-    let (_, admin) = app.staff("platform_admin", admin, "en").await;
-    let res = app
-        .call_with_cookie("admin/requests/approve", &[("id", &id)], &admin)
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
-    sqlx::query_scalar("SELECT id FROM instances WHERE request_id = $1")
-        .bind(&id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
 async fn phase(app: &TestApp) -> String {
     sqlx::query_scalar("SELECT phase FROM instances")
         .fetch_one(app.db.pool())
@@ -178,7 +144,7 @@ async fn approval_provisions_through_litellm_and_the_webhook(app: &TestApp) {
     let engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
     let health = app::provisioning::health(&engine.state.config.provisioning).await;
     assert!(health.iter().all(|d| d.enabled && d.healthy), "{health:?}");
-    let instance = approve(app).await;
+    let instance = common::acme_instance(app).await;
     wait_for_phase(app, "Ready", Duration::from_secs(20)).await;
     assert_eq!(request_status(app).await, "active");
     let steps = steps(app).await;
@@ -268,7 +234,7 @@ async fn approval_provisions_through_litellm_and_the_webhook(app: &TestApp) {
 }
 
 async fn disabled_drivers_are_skipped(app: &TestApp) {
-    approve(app).await;
+    common::acme_instance(app).await;
     wait_for_phase(app, "Ready", Duration::from_secs(20)).await;
     let steps = steps(app).await;
     assert_eq!(steps.len(), 4);
@@ -291,7 +257,7 @@ async fn upstream_faults_are_retried(app: &TestApp) {
         .answers
         .push_back((reqwest::StatusCode::TOO_MANY_REQUESTS, Some("1")));
     let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
-    approve(app).await;
+    common::acme_instance(app).await;
     wait_for_phase(app, "Ready", Duration::from_secs(30)).await;
     let steps_now = steps(app).await;
     let team = steps_now.iter().find(|s| s.0 == "litellm.team").unwrap();
@@ -314,7 +280,7 @@ async fn a_refused_token_stops_at_once(app: &TestApp) {
     let other = FakeLiteLlm::start().await;
     let hook = WebhookReceiver::start().await;
     let _wrong = engine_process(app, &other, &hook, "sk-wrong", 1).await;
-    approve(app).await;
+    common::acme_instance(app).await;
     wait_for_phase(app, "Error", Duration::from_secs(20)).await;
     let steps_now = steps(app).await;
     let team = steps_now.iter().find(|s| s.0 == "litellm.team").unwrap();
@@ -454,7 +420,7 @@ async fn what_exists_upstream_is_adopted_not_duplicated(app: &TestApp) {
     let litellm = FakeLiteLlm::start().await;
     let hook = WebhookReceiver::start().await;
     let process = engine_process(app, &litellm, &hook, MASTER_KEY, 0).await;
-    let instance = approve(app).await;
+    let instance = common::acme_instance(app).await;
     let org: String = sqlx::query_scalar("SELECT organization_id FROM instances")
         .fetch_one(app.db.pool())
         .await
@@ -534,7 +500,7 @@ async fn two_workers_race_and_a_dead_workers_run_is_taken_over(app: &TestApp) {
     let litellm = FakeLiteLlm::start().await;
     let hook = WebhookReceiver::start().await;
     let process = engine_process(app, &litellm, &hook, MASTER_KEY, 0).await;
-    approve(app).await;
+    common::acme_instance(app).await;
     let (a, b) = (
         Engine::new(process.state.clone()).unwrap(),
         Engine::new(process.state.clone()).unwrap(),
@@ -627,7 +593,7 @@ async fn an_unreachable_upstream_is_retried(app: &TestApp) {
     };
     let hook = WebhookReceiver::start().await;
     let process = engine_process(app, &litellm, &hook, MASTER_KEY, 0).await;
-    approve(app).await;
+    common::acme_instance(app).await;
     let engine = Engine::new(process.state.clone()).unwrap();
     assert!(engine.work_one().await.unwrap());
     assert_eq!(phase(app).await, "Provisioning");
@@ -692,9 +658,9 @@ async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) 
     let litellm = FakeLiteLlm::start().await;
     let hook = WebhookReceiver::start().await;
     let _engine = engine_process(app, &litellm, &hook, MASTER_KEY, 1).await;
-    let first = approve(app).await;
+    let first = common::acme_instance(app).await;
     wait_for_phase_of(app, &first, "Ready", Duration::from_secs(20)).await;
-    let second = submit_and_approve(app, "second-admin@platform.example").await;
+    let second = common::submit_and_approve(app, "second-admin@platform.example").await;
     wait_for_phase_of(app, &second, "Ready", Duration::from_secs(20)).await;
     assert_eq!((litellm.team_count(), litellm.keys().len()), (1, 2));
     let (_, staff) = app
@@ -889,7 +855,7 @@ async fn a_process_killed_mid_step_is_taken_over_without_duplicates(app: &TestAp
     let hook = WebhookReceiver::start().await;
     litellm.with(|s| s.stall_generate = true);
     let mut child = tenantry_process(app, &litellm, &hook);
-    let instance = approve(app).await;
+    let instance = common::acme_instance(app).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while litellm.keys().is_empty() {
         if let Some(status) = child.0.try_wait().unwrap() {

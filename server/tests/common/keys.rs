@@ -32,11 +32,8 @@ pub async fn insert(app: &TestApp, org: &str, user: &str, scopes: &str, extra: &
     token
 }
 
-/// The callers of the matrices, for an organization `acme` already registered with its
-/// owner `owner@acme.example`: the owner's read and write keys, a member's write key, the
-/// write key of another organization's owner, a revoked, an expired and a suspended
-/// creator's key, garbage, a checksum-valid unknown token, and none.
-pub async fn callers(app: &TestApp) -> Vec<(&'static str, String)> {
+/// The ids of the organization `acme` and of its owner `owner@acme.example`.
+pub async fn acme_and_owner(app: &TestApp) -> (String, String) {
     let acme: String = sqlx::query_scalar("SELECT id FROM organizations WHERE slug = 'acme'")
         .fetch_one(app.db.pool())
         .await
@@ -46,6 +43,15 @@ pub async fn callers(app: &TestApp) -> Vec<(&'static str, String)> {
             .fetch_one(app.db.pool())
             .await
             .unwrap();
+    (acme, owner)
+}
+
+/// The callers of the matrices, for an organization `acme` already registered with its
+/// owner `owner@acme.example`: the owner's read and write keys, a member's write key, the
+/// write key of another organization's owner, a revoked, an expired and a suspended
+/// creator's key, garbage, a checksum-valid unknown token, and none.
+pub async fn callers(app: &TestApp) -> Vec<(&'static str, String)> {
+    let (acme, owner) = acme_and_owner(app).await;
     let (member, _) = app.add_member("acme", "Mo", "member").await;
     let (suspended, _) = app.add_member("acme", "Sus", "owner").await;
     let other_org = app.insert_org("company", "Globex").await;

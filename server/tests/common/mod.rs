@@ -82,6 +82,41 @@ pub fn minimal_request(slug: &str) -> Vec<(String, String)> {
     .collect()
 }
 
+/// Registers Acme (owner `owner@acme.example`, signed in), submits a request and has a
+/// new platform admin approve it; returns the instance's id.
+pub async fn acme_instance(app: &TestApp) -> String {
+    app.register_company("Acme", "owner@acme.example").await;
+    submit_and_approve(app, "admin@platform.example").await
+}
+
+/// Submits a request for Acme (as its signed-in owner) and approves it as a new platform
+/// admin `admin`; returns the instance's id.
+pub async fn submit_and_approve(app: &TestApp, admin: &str) -> String {
+    let request = minimal_request("acme");
+    let form: Vec<(&str, &str)> = request
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.call("requests/submit", &form).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let id: String = res.json().await.unwrap();
+    let (_, admin) = app.staff("platform_admin", admin, "en").await;
+    let res = app
+        .call_with_cookie("admin/requests/approve", &[("id", &id)], &admin)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    sqlx::query_scalar("SELECT id FROM instances WHERE request_id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
 /// The raw `.eml` files in the file sink addressed to `email`, oldest first.
 pub fn sink_messages(dir: &std::path::Path, email: &str) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
