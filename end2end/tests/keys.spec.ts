@@ -116,4 +116,8 @@ test('the API reference works offline: nothing comes from another origin', async
   const foreign = requested.filter((url) => new URL(url).origin !== origin);
   expect(foreign, `requests to other origins: ${foreign}`).toEqual([]);
   expect(requested.length).toBeGreaterThan(2);
+  // The document's link leaves the app's router: the browser shows the JSON itself.
+  await page.locator('[data-test="docs-openapi-link"]').click();
+  await expect(page).toHaveURL(/\/api\/v1\/openapi\.json$/);
+  await expect(page.locator('body')).toContainText('"openapi": "3.1.0"');
 });

@@ -73,8 +73,10 @@ fn ReferenceView(reference: Reference) -> impl IntoView {
             </pre>
             <p class="text-sm">{move || t.get().docs_errors}</p>
             <p class="text-sm">
+                // External to the router: the browser loads the JSON itself.
                 <a
                     href="/api/v1/openapi.json"
+                    rel="external"
                     class="text-indigo-700 hover:underline"
                     data-test="docs-openapi-link"
                 >
