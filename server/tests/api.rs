@@ -421,41 +421,11 @@ async fn refused_keys_are_limited_per_address(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
-/// Inserts a key for `org` made by `user` with `scopes`, in the state `extra` sets
-/// (`revoked_at = 1`, `expires_at = 1`, …); returns its token.
 /// Every REST route called by every kind of caller; the denied ones change nothing.
 async fn api_matrix(app: &TestApp) {
-    app.register_company("Acme", "owner@acme.example").await;
-    let instance_request = common::minimal_request("acme");
-    let res = app
-        .call(
-            "requests/submit",
-            &instance_request
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    // An instance to read.
+    let instance = common::acme_instance(app).await;
     let keys = common::keys::callers(app).await;
-    let instance: String = {
-        // An instance to read: approve the request.
-        let request: String = sqlx::query_scalar("SELECT id FROM instance_requests")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-        let (_, staff) = app
-            .staff("platform_admin", "staff@platform.example", "en")
-            .await;
-        let res = app
-            .call_with_cookie("admin/requests/approve", &[("id", &request)], &staff)
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        sqlx::query_scalar("SELECT id FROM instances")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-    };
     let draft: Value = serde_json::json!({
         "instance_label": "", "agent_name": "Ada", "soul_md": "# Soul", "agents_md": "# A",
         "packages": ["git"], "billing_company": "Acme", "billing_street": "Main 1",

@@ -97,6 +97,18 @@ pub fn error_response(error: &AppError, lang: Lang) -> Response {
     response
 }
 
+/// Whether `path` is the API's (`/api/v1`, `/mcp`): bearer keys are read there, and errors
+/// are answered as `{code, message}`.
+pub fn is_api_path(path: &str) -> bool {
+    path == "/api/v1" || path.starts_with("/api/v1/") || path == "/mcp"
+}
+
+/// Every extractor's rejection (a path, query or body that cannot be read) is a
+/// `bad_request`.
+fn readable<T, E>(extracted: Result<T, E>) -> Result<T, AppError> {
+    extracted.map_err(|_| AppError::BadRequest)
+}
+
 /// How a middleware answers a request it refuses before any handler runs: on API paths
 /// (`/api/v1/…`, `/mcp`) with the API's JSON error in the request's language (so every
 /// answer there has the documented `{code, message}`), elsewhere with the server
@@ -110,20 +122,21 @@ pub struct Refusal {
 impl Refusal {
     /// How to refuse `req`; read it before the request moves on.
     pub fn of<B>(req: &http::Request<B>) -> Refusal {
-        let path = req.uri().path();
-        let lang = req
-            .extensions()
-            .get::<crate::auth::principal::RequestContext>()
-            .map(|ctx| ctx.lang)
-            .or_else(|| {
-                let header = req.headers().get(http::header::ACCEPT_LANGUAGE)?;
-                Lang::from_accept_language(header.to_str().ok()?, &Lang::ALL)
+        let api = is_api_path(req.uri().path());
+        // Only an API answer carries a message, so only then is the language worked out.
+        let lang = api
+            .then(|| {
+                req.extensions()
+                    .get::<crate::auth::principal::RequestContext>()
+                    .map(|ctx| ctx.lang)
+                    .or_else(|| {
+                        let header = req.headers().get(http::header::ACCEPT_LANGUAGE)?;
+                        Lang::from_accept_language(header.to_str().ok()?, &Lang::ALL)
+                    })
             })
+            .flatten()
             .unwrap_or(Lang::En);
-        Refusal {
-            api: path.starts_with("/api/v1/") || path == "/mcp",
-            lang,
-        }
+        Refusal { api, lang }
     }
 
     pub fn answer(self, error: AppError) -> Response {
@@ -303,8 +316,8 @@ async fn instances(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> ApiResult<Json<Page<InstanceRow>>> {
     with(caller, |caller| async move {
-        let Path(slug) = slug.map_err(|_| AppError::BadRequest)?;
-        let Query(query) = query.map_err(|_| AppError::BadRequest)?;
+        let Path(slug) = readable(slug)?;
+        let Query(query) = readable(query)?;
         instances_page(&caller, &slug, query.cursor.as_deref(), query.limit)
             .await
             .map(Json)
@@ -343,7 +356,7 @@ async fn instance(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<InstanceRow>> {
     with(caller, |caller| async move {
-        let Path((slug, id)) = path.map_err(|_| AppError::BadRequest)?;
+        let Path((slug, id)) = readable(path)?;
         crate::instances::overview::instance_detail(&caller, &slug, &id)
             .await
             .map(Json)
@@ -373,7 +386,7 @@ async fn usage(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> ApiResult<Json<crate::instances::usage::Usage>> {
     with(caller, |caller| async move {
-        let Path((slug, id)) = path.map_err(|_| AppError::BadRequest)?;
+        let Path((slug, id)) = readable(path)?;
         crate::instances::usage::usage(&caller, &slug, &id)
             .await
             .map(Json)
@@ -413,8 +426,8 @@ async fn create_request(
     draft: Result<Json<Draft>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     with(caller, |caller| async move {
-        let Path(slug) = slug.map_err(|_| AppError::BadRequest)?;
-        let Json(draft) = draft.map_err(|_| AppError::BadRequest)?;
+        let Path(slug) = readable(slug)?;
+        let Json(draft) = readable(draft)?;
         let (id, _) = crate::instances::wizard::submit::submit(&caller, &slug, draft).await?;
         Ok((StatusCode::CREATED, Json(Created { id })))
     })
@@ -450,8 +463,8 @@ async fn audit_events(
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> ApiResult<Json<crate::audit::AuditPage>> {
     with(caller, |caller| async move {
-        let Path(slug) = slug.map_err(|_| AppError::BadRequest)?;
-        let Query(query) = query.map_err(|_| AppError::BadRequest)?;
+        let Path(slug) = readable(slug)?;
+        let Query(query) = readable(query)?;
         let filter = crate::audit::AuditFilter {
             org: slug,
             ..Default::default()

@@ -125,12 +125,11 @@ fn build() -> openapi::OpenApi {
         let mut response = ResponseBuilder::new()
             .description(description)
             .content("application/json", error_content.clone());
-        let text = ObjectBuilder::new().schema_type(Type::String);
         response = match status {
             "401" => response.header(
                 header::WWW_AUTHENTICATE.as_str(),
                 HeaderBuilder::new()
-                    .schema(Some(text))
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
                     .description(Some("`Bearer realm=\"tenantry\", error=\"invalid_token\"`"))
                     .build(),
             ),

@@ -43,8 +43,7 @@ pub async fn request_context(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let path = req.uri().path();
-    let on_api = path == "/api/v1" || path.starts_with("/api/v1/") || path == "/mcp";
+    let on_api = crate::api::is_api_path(req.uri().path());
     let bearer = on_api.then(|| bearer_token(headers)).flatten();
     let principal = if let Some(presented) = bearer {
         match api_key(&state, presented, &client_addr).await {
@@ -195,8 +194,7 @@ pub async fn refuse_cross_site(
     let path = req.uri().path();
     // A bearer token is not sent by a browser on its own, so it cannot ride on a victim's
     // visit; the same API routes with the session cookie are checked like any form.
-    let api = path.starts_with("/api/v1/") || path == "/mcp";
-    if safe || (api && bearer_token(req.headers()).is_some()) {
+    if safe || (crate::api::is_api_path(path) && bearer_token(req.headers()).is_some()) {
         return next.run(req).await;
     }
     if is_same_site(req.headers(), state.config.origin()) {
