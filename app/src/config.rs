@@ -205,8 +205,103 @@ pub struct ProvisioningConfig {
     pub retry_base_seconds: u64,
     /// Deadline of one upstream HTTP request.
     pub request_timeout_seconds: u64,
+    /// Seconds between background health checks of the enabled integrations (the platform
+    /// overview shows the last result; pages never wait for a check).
+    pub health_check_seconds: u64,
     pub litellm: LiteLlmConfig,
     pub webhook: WebhookConfig,
+    pub gitea: GiteaConfig,
+    pub coolify: CoolifyConfig,
+    pub kubernetes: KubernetesConfig,
+    pub openbao: OpenBaoConfig,
+    pub authentik: AuthentikConfig,
+}
+
+/// Gitea: a private organization per Tenantry organization, its owners in the Owners team.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GiteaConfig {
+    pub enabled: bool,
+    /// The server's base URL (`https://git.example.com`, without `/api/v1`).
+    pub url: String,
+    /// The API token: from a variable or a file, never from the configuration itself.
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
+}
+
+/// Coolify: a project per organization, a service per instance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoolifyConfig {
+    pub enabled: bool,
+    /// The dashboard's base URL (without `/api/v1`).
+    pub url: String,
+    /// The API token: from a variable or a file, never from the configuration itself.
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
+    /// The server the services run on.
+    pub server_uuid: String,
+    /// The project environment the services go into.
+    pub environment_name: String,
+    /// The one-click service type of an instance (its `{app}` in `{slug}-{app}-…`).
+    pub service_type: String,
+}
+
+/// Kubernetes: a custom resource per instance, applied server-side.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesConfig {
+    pub enabled: bool,
+    /// Where the API server and credentials come from: `in-cluster` (the pod's service
+    /// account) or `kubeconfig` (the file `kubeconfig`, its current context).
+    pub source: KubeSource,
+    pub kubeconfig: Option<PathBuf>,
+    /// The service account's directory (token, ca.crt) for `in-cluster`.
+    pub service_account_dir: PathBuf,
+    /// The namespace the resources go into.
+    pub namespace: String,
+    /// The custom resource's API group, version, plural and kind.
+    pub group: String,
+    pub version: String,
+    pub plural: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KubeSource {
+    InCluster,
+    Kubeconfig,
+}
+
+/// OpenBao or Vault: package secrets in a KV v2 mount.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenBaoConfig {
+    pub enabled: bool,
+    /// The server's base URL (`https://bao.example.com:8200`, without `/v1`).
+    pub url: String,
+    /// The API token: from a variable or a file, never from the configuration itself.
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
+    /// The KV v2 mount (`secret`).
+    pub mount: String,
+    /// Sent as `X-Vault-Namespace` when set (OpenBao ≥ 2.3, Vault Enterprise).
+    pub namespace: Option<String>,
+}
+
+/// Authentik: a group per organization with its members.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthentikConfig {
+    pub enabled: bool,
+    /// The server's base URL (without `/api/v3`).
+    pub url: String,
+    /// The API token: from a variable or a file, never from the configuration itself.
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
+    /// Group names are this prefix and the organization's slug.
+    pub group_prefix: String,
 }
 
 /// The LiteLLM proxy: a team per organization, a virtual key per instance.
@@ -224,6 +319,97 @@ pub struct LiteLlmConfig {
     pub team_budget_duration: String,
     /// Models the keys may use (empty: the proxy's default).
     pub models: Vec<String>,
+}
+
+/// `token()` for the driver configurations that hold `token_env` / `token_file`.
+macro_rules! token_from_env_or_file {
+    ($($config:ty),+) => {
+        $(
+            impl $config {
+                pub fn token(&self) -> Result<Option<SecretString>, String> {
+                    read_secret(&self.token_env, &self.token_file)
+                }
+            }
+        )+
+    };
+}
+
+token_from_env_or_file!(GiteaConfig, CoolifyConfig, OpenBaoConfig, AuthentikConfig);
+
+impl ProvisioningConfig {
+    /// The five integrations' own checks: a URL, a readable token, and what each needs.
+    fn check_integrations(&self) -> Result<(), (&'static str, String)> {
+        fn url_and_token(
+            key: &'static str,
+            enabled: bool,
+            url: &str,
+            token: Result<Option<SecretString>, String>,
+        ) -> Result<(), (&'static str, String)> {
+            if !enabled {
+                return Ok(());
+            }
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err((key, "url must be an http(s) URL".into()));
+            }
+            match token {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) => Err((key, "set token_env or token_file".into())),
+                Err(problem) => Err((key, problem)),
+            }
+        }
+        if self.health_check_seconds == 0 || self.health_check_seconds > 86_400 {
+            return Err((
+                "provisioning.health_check_seconds",
+                "must be between 1 and 86400".into(),
+            ));
+        }
+        let g = &self.gitea;
+        url_and_token("provisioning.gitea", g.enabled, &g.url, g.token())?;
+        let c = &self.coolify;
+        url_and_token("provisioning.coolify", c.enabled, &c.url, c.token())?;
+        if c.enabled && (c.server_uuid.is_empty() || c.service_type.is_empty()) {
+            return Err((
+                "provisioning.coolify",
+                "server_uuid and service_type are required".into(),
+            ));
+        }
+        let o = &self.openbao;
+        url_and_token("provisioning.openbao", o.enabled, &o.url, o.token())?;
+        let mount_ok = !o.mount.is_empty()
+            && o.mount
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..");
+        if o.enabled && !mount_ok {
+            return Err((
+                "provisioning.openbao.mount",
+                "must be a mount path such as secret".into(),
+            ));
+        }
+        let a = &self.authentik;
+        url_and_token("provisioning.authentik", a.enabled, &a.url, a.token())?;
+        let k = &self.kubernetes;
+        if k.enabled {
+            if k.source == KubeSource::Kubeconfig && k.kubeconfig.is_none() {
+                return Err((
+                    "provisioning.kubernetes.kubeconfig",
+                    "must name a file when source is kubeconfig".into(),
+                ));
+            }
+            let names = [&k.namespace, &k.group, &k.version, &k.plural, &k.kind];
+            if names.iter().any(|n| {
+                n.is_empty()
+                    || !n
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            }) {
+                return Err((
+                    "provisioning.kubernetes",
+                    "namespace, group, version, plural and kind must be DNS-style names".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl LiteLlmConfig {
@@ -323,8 +509,55 @@ struct ProvisioningDefaults {
     max_attempts: u32,
     retry_base_seconds: u64,
     request_timeout_seconds: u64,
+    health_check_seconds: u64,
     litellm: LiteLlmDefaults,
     webhook: WebhookDefaults,
+    gitea: UrlDefaults,
+    coolify: CoolifyDefaults,
+    kubernetes: KubernetesDefaults,
+    openbao: OpenBaoDefaults,
+    authentik: AuthentikDefaults,
+}
+
+#[derive(Serialize)]
+struct UrlDefaults {
+    enabled: bool,
+    url: &'static str,
+}
+
+#[derive(Serialize)]
+struct CoolifyDefaults {
+    enabled: bool,
+    url: &'static str,
+    server_uuid: &'static str,
+    environment_name: &'static str,
+    service_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct KubernetesDefaults {
+    enabled: bool,
+    source: KubeSource,
+    service_account_dir: &'static str,
+    namespace: &'static str,
+    group: &'static str,
+    version: &'static str,
+    plural: &'static str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct OpenBaoDefaults {
+    enabled: bool,
+    url: &'static str,
+    mount: &'static str,
+}
+
+#[derive(Serialize)]
+struct AuthentikDefaults {
+    enabled: bool,
+    url: &'static str,
+    group_prefix: &'static str,
 }
 
 #[derive(Serialize)]
@@ -461,6 +694,7 @@ fn defaults() -> Defaults {
             max_attempts: 5,
             retry_base_seconds: 5,
             request_timeout_seconds: 30,
+            health_check_seconds: 60,
             litellm: LiteLlmDefaults {
                 enabled: false,
                 url: "http://127.0.0.1:4000",
@@ -471,6 +705,37 @@ fn defaults() -> Defaults {
             webhook: WebhookDefaults {
                 enabled: false,
                 url: "",
+            },
+            gitea: UrlDefaults {
+                enabled: false,
+                url: "http://127.0.0.1:3000",
+            },
+            coolify: CoolifyDefaults {
+                enabled: false,
+                url: "http://127.0.0.1:8000",
+                server_uuid: "",
+                environment_name: "production",
+                service_type: "n8n",
+            },
+            kubernetes: KubernetesDefaults {
+                enabled: false,
+                source: KubeSource::InCluster,
+                service_account_dir: "/var/run/secrets/kubernetes.io/serviceaccount",
+                namespace: "tenants",
+                group: "tenantry.io",
+                version: "v1alpha1",
+                plural: "tenantinstances",
+                kind: "TenantInstance",
+            },
+            openbao: OpenBaoDefaults {
+                enabled: false,
+                url: "http://127.0.0.1:8200",
+                mount: "secret",
+            },
+            authentik: AuthentikDefaults {
+                enabled: false,
+                url: "http://127.0.0.1:9000",
+                group_prefix: "tenantry-",
             },
         },
         secrets: SecretsDefaults {
@@ -687,6 +952,9 @@ impl Config {
                 }
                 Err(problem) => return invalid("provisioning.webhook", &problem),
             }
+        }
+        if let Err((key, problem)) = p.check_integrations() {
+            return invalid(key, &problem);
         }
         if self.notifications.claim_seconds == 0 {
             return invalid("notifications.claim_seconds", "must be greater than 0");
