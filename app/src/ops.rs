@@ -322,7 +322,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// The provisioning drivers' health as JSON; 503 when an enabled one is unhealthy. Not part
 /// of `/readyz`: an upstream being down must not take the portal out of its load balancer.
 async fn drivers(State(state): State<AppState>) -> Response {
-    let health = crate::provisioning::health(&state.config.provisioning).await;
+    let health = crate::provisioning::health::check(&state.config.provisioning).await;
     let status = if health.iter().all(|d| d.healthy) {
         http::StatusCode::OK
     } else {

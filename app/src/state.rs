@@ -42,6 +42,9 @@ pub struct AppState {
     /// Verified API keys, dropped whenever the database's key epoch moves.
     #[from_ref(skip)]
     pub keys: Arc<crate::keys::verify::KeyCache>,
+    /// The integrations' last health checks, kept by a background loop.
+    #[from_ref(skip)]
+    pub integrations: Arc<crate::provisioning::health::Board>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             engine: Waker::default(),
             metrics: Arc::default(),
             keys: Arc::new(crate::keys::verify::KeyCache::new()),
+            integrations: Arc::default(),
         }
     }
 

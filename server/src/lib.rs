@@ -149,6 +149,8 @@ pub fn start_workers(state: &AppState) {
         state.keys.clone(),
     ));
     state.metrics.add_worker("api_key_epoch", keys);
+    let integrations = tokio::spawn(app::provisioning::health::monitor(state.clone()));
+    state.metrics.add_worker("integration_health", integrations);
     for _ in 0..state.config.provisioning.workers {
         let engine = tokio::spawn(app::provisioning::engine::run(state.clone()));
         state.metrics.add_worker("provisioning", engine);

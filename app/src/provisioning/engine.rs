@@ -5,8 +5,10 @@
 //! told after every step.
 
 use super::{
-    Driver, Produced, RunKind, RunStatus, Step, StepError,
+    Cx, Driver, Made, Produced, RunKind, RunStatus, Step, StepError, authentik, coolify, gitea,
+    kubernetes,
     litellm::{KeyOutcome, LiteLlm, Team},
+    openbao,
     repo::{self, Finished, InstanceContext, Lease, StepRow},
     webhook,
 };
@@ -130,7 +132,7 @@ impl Engine {
         step: &'static Step,
         kind: RunKind,
     ) -> Result<bool, AppError> {
-        if !self.enabled(step.driver) {
+        if !step.driver.enabled(&self.state.config.provisioning) {
             return Ok(repo::finish_step(self.db(), lease, step.key, &Finished::Skipped).await?);
         }
         let Some(attempts) = repo::start_step(self.db(), lease, step.key).await? else {
@@ -153,7 +155,9 @@ impl Engine {
         let finished = match outcome {
             // A teardown leaves nothing to record.
             Ok(None) => Finished::Ok,
-            Ok(Some(produced)) => {
+            // Nothing to do here (e.g. no owner has an account upstream).
+            Ok(Some(Made::Nothing)) => Finished::Skipped,
+            Ok(Some(Made::Resource(produced))) => {
                 let before = repo::resource(self.db(), &instance.instance_id, step.key).await?;
                 repo::record_resource(
                     self.db(),
@@ -162,6 +166,14 @@ impl Engine {
                     &produced.external_id,
                 )
                 .await?;
+                if step.driver == Driver::Kubernetes {
+                    repo::set_cluster_phase(
+                        self.db(),
+                        &instance.instance_id,
+                        produced.phase.as_deref(),
+                    )
+                    .await?;
+                }
                 // A reconcile that had to make a resource again found drift: something
                 // was deleted or replaced out of band.
                 let drifted = before.is_some_and(|before| before != produced.external_id);
@@ -200,22 +212,23 @@ impl Engine {
         Ok(repo::finish_step(self.db(), lease, step.key, &finished).await?)
     }
 
-    fn enabled(&self, driver: Driver) -> bool {
-        let config = &self.state.config.provisioning;
-        match driver {
-            Driver::LiteLlm => config.litellm.enabled,
-            Driver::Webhook => config.webhook.enabled,
-        }
-    }
-
     /// The step's ensure: look up, create if missing, return the id.
     async fn ensure(
         &self,
         step: &'static Step,
         instance: &InstanceContext,
-    ) -> Result<Produced, StepError> {
+    ) -> Result<Made, StepError> {
+        let cx = self.cx(instance);
+        match step.driver {
+            Driver::Gitea => return gitea::ensure(&cx, step.key).await,
+            Driver::Coolify => return coolify::ensure(&cx, step.key).await,
+            Driver::OpenBao => return openbao::ensure(&cx, step.key).await,
+            Driver::Authentik => return authentik::ensure(&cx, step.key).await,
+            Driver::Kubernetes => return kubernetes::ensure(&cx, step.key).await,
+            Driver::LiteLlm | Driver::Webhook => {}
+        }
         let config = &self.state.config.provisioning;
-        match step.key {
+        let produced = match step.key {
             "webhook.approved" => self.announce(instance, "instance.approved").await,
             "webhook.provisioned" => self.announce(instance, "instance.provisioned").await,
             "litellm.team" => {
@@ -234,6 +247,17 @@ impl Engine {
             }
             "litellm.key" => self.ensure_litellm_key(instance).await,
             other => Err(StepError::Permanent(format!("unknown step {other}"))),
+        };
+        produced.map(Made::Resource)
+    }
+
+    fn cx<'a>(&'a self, instance: &'a InstanceContext) -> Cx<'a> {
+        Cx {
+            db: self.db(),
+            http: &self.http,
+            config: &self.state.config.provisioning,
+            secrets: &self.state.config.secrets,
+            instance,
         }
     }
 
@@ -271,8 +295,16 @@ impl Engine {
         step: &'static Step,
         instance: &InstanceContext,
     ) -> Result<(), StepError> {
+        let cx = self.cx(instance);
+        match step.driver {
+            Driver::Gitea => return gitea::teardown(&cx, step.key).await,
+            Driver::Coolify => return coolify::teardown(&cx, step.key).await,
+            Driver::OpenBao => return openbao::teardown(&cx, step.key).await,
+            Driver::Authentik => return authentik::teardown(&cx, step.key).await,
+            Driver::Kubernetes => return kubernetes::teardown(&cx, step.key).await,
+            Driver::LiteLlm | Driver::Webhook => {}
+        }
         let config = &self.state.config.provisioning;
-        let db_err = |_| StepError::transient("the database is unavailable");
         match step.key {
             "litellm.key.remove" => {
                 let master = litellm_key(config)?;
@@ -283,20 +315,11 @@ impl Engine {
                 };
                 // By alias: it also finds a key whose creation was never recorded here.
                 client.delete_key(&instance.name).await?;
-                repo::forget(self.db(), &instance.instance_id, "litellm.key")
-                    .await
-                    .map_err(db_err)
+                cx.forget("litellm.key").await
             }
             "litellm.team.remove" => {
                 // The team is the organization's: it goes with its last instance.
-                let shared = repo::other_live_instances(
-                    self.db(),
-                    &instance.organization_id,
-                    &instance.instance_id,
-                )
-                .await
-                .map_err(db_err)?;
-                if shared == 0 {
+                if !cx.shared().await? {
                     let master = litellm_key(config)?;
                     let client = LiteLlm {
                         http: &self.http,
@@ -309,9 +332,7 @@ impl Engine {
                     };
                     client.delete_team(&team.id()).await?;
                 }
-                repo::forget(self.db(), &instance.instance_id, "litellm.team")
-                    .await
-                    .map_err(db_err)
+                cx.forget("litellm.team").await
             }
             "webhook.deprovisioned" => self
                 .announce(instance, "instance.deprovisioned")
@@ -369,9 +390,7 @@ impl Engine {
                 )
                 .await
                 .map_err(db_err)?;
-                Ok(Produced {
-                    external_id: new.token_id,
-                })
+                Ok(Produced::new(&new.token_id))
             }
         }
     }

@@ -124,7 +124,7 @@ impl LiteLlm<'_> {
                 )
                 .await?;
             match info.status().as_u16() {
-                200 => return Ok(Produced { external_id: id }),
+                200 => return Ok(Produced::new(&id)),
                 404 => {}
                 _ => return Err(Self::failed(&info)),
             }
@@ -142,7 +142,7 @@ impl LiteLlm<'_> {
                 .send(self.http.post(self.url("/team/new")).json(&body))
                 .await?;
             match created.status().as_u16() {
-                200 | 201 => return Ok(Produced { external_id: id }),
+                200 | 201 => return Ok(Produced::new(&id)),
                 // "Team id = … already exists": someone made it meanwhile; look again.
                 400 => continue,
                 _ => return Err(Self::failed(&created)),
@@ -185,9 +185,7 @@ impl LiteLlm<'_> {
                 }
                 match (&found.token, have_secret) {
                     (Some(token), true) => {
-                        return Ok(KeyOutcome::Adopted(Produced {
-                            external_id: token.clone(),
-                        }));
+                        return Ok(KeyOutcome::Adopted(Produced::new(token)));
                     }
                     // Created, but its raw value never reached us: replace it.
                     _ => self.delete_key(alias).await?,

@@ -11,12 +11,23 @@
 //!   "created upstream" and "recorded here" ends in adoption on the next attempt.
 //! - A deprovision run works through [`TEARDOWN`]: what was provisioned is removed in
 //!   reverse order, and what is already gone counts as removed.
-//! - Drivers: [`litellm`] (a team per organization, a virtual key per instance) and
-//!   [`webhook`] (signed Standard Webhooks events).
+//! - Drivers: [`litellm`] (a team per organization, a virtual key per instance),
+//!   [`gitea`] (a private organization, its owners), [`coolify`] (a project per
+//!   organization, a service per instance), [`openbao`] (the package secrets in KV v2),
+//!   [`authentik`] (a group per organization with its members), [`kubernetes`] (a custom
+//!   resource per instance, its phase read back) and [`webhook`] (signed Standard Webhooks
+//!   events). [`upstream`] is what the HTTP drivers share.
 
+pub mod authentik;
+pub mod coolify;
 pub mod engine;
+pub mod gitea;
+pub mod health;
+pub mod kubernetes;
 pub mod litellm;
+pub mod openbao;
 pub mod repo;
+pub mod upstream;
 pub mod webhook;
 
 pub use crate::instances::status::StepStatus;
@@ -44,7 +55,50 @@ crate::text_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Driver {
     LiteLlm,
+    Gitea,
+    Coolify,
+    OpenBao,
+    Authentik,
+    Kubernetes,
     Webhook,
+}
+
+impl Driver {
+    /// Every driver, in the order the platform overview lists them.
+    pub const ALL: [Driver; 7] = [
+        Driver::LiteLlm,
+        Driver::Gitea,
+        Driver::Coolify,
+        Driver::OpenBao,
+        Driver::Authentik,
+        Driver::Kubernetes,
+        Driver::Webhook,
+    ];
+
+    /// Its name in configuration, health reports and step keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Driver::LiteLlm => "litellm",
+            Driver::Gitea => "gitea",
+            Driver::Coolify => "coolify",
+            Driver::OpenBao => "openbao",
+            Driver::Authentik => "authentik",
+            Driver::Kubernetes => "kubernetes",
+            Driver::Webhook => "webhook",
+        }
+    }
+
+    pub fn enabled(self, config: &crate::config::ProvisioningConfig) -> bool {
+        match self {
+            Driver::LiteLlm => config.litellm.enabled,
+            Driver::Gitea => config.gitea.enabled,
+            Driver::Coolify => config.coolify.enabled,
+            Driver::OpenBao => config.openbao.enabled,
+            Driver::Authentik => config.authentik.enabled,
+            Driver::Kubernetes => config.kubernetes.enabled,
+            Driver::Webhook => config.webhook.enabled,
+        }
+    }
 }
 
 /// One step of a provisioning run.
@@ -59,47 +113,71 @@ pub struct Step {
 
 /// Every step of a provisioning run, in the order they are shown and tried.
 pub const STEPS: &[Step] = &[
-    Step {
-        key: "webhook.approved",
-        driver: Driver::Webhook,
-        needs: &[],
-    },
-    Step {
-        key: "litellm.team",
-        driver: Driver::LiteLlm,
-        needs: &[],
-    },
-    Step {
-        key: "litellm.key",
-        driver: Driver::LiteLlm,
-        needs: &["litellm.team"],
-    },
-    Step {
-        key: "webhook.provisioned",
-        driver: Driver::Webhook,
-        needs: &["litellm.key"],
-    },
+    step("webhook.approved", Driver::Webhook, &[]),
+    step("litellm.team", Driver::LiteLlm, &[]),
+    step("litellm.key", Driver::LiteLlm, &["litellm.team"]),
+    step("gitea.org", Driver::Gitea, &[]),
+    step("gitea.owners", Driver::Gitea, &["gitea.org"]),
+    step("coolify.project", Driver::Coolify, &[]),
+    step("coolify.service", Driver::Coolify, &["coolify.project"]),
+    step("openbao.secrets", Driver::OpenBao, &[]),
+    step("authentik.group", Driver::Authentik, &[]),
+    step("authentik.members", Driver::Authentik, &["authentik.group"]),
+    // The resource points at the secrets and the key it runs with.
+    step(
+        "kubernetes.resource",
+        Driver::Kubernetes,
+        &["litellm.key", "openbao.secrets"],
+    ),
+    step(
+        "webhook.provisioned",
+        Driver::Webhook,
+        &[
+            "litellm.key",
+            "gitea.owners",
+            "coolify.service",
+            "authentik.members",
+            "kubernetes.resource",
+        ],
+    ),
 ];
 
 /// The steps of a deprovision run: the provisioned resources removed in reverse order,
 /// each a teardown that counts what is already gone as done, then the announcement.
 pub const TEARDOWN: &[Step] = &[
-    Step {
-        key: "litellm.key.remove",
-        driver: Driver::LiteLlm,
-        needs: &[],
-    },
-    Step {
-        key: "litellm.team.remove",
-        driver: Driver::LiteLlm,
-        needs: &["litellm.key.remove"],
-    },
-    Step {
-        key: "webhook.deprovisioned",
-        driver: Driver::Webhook,
-        needs: &["litellm.team.remove"],
-    },
+    step("kubernetes.resource.remove", Driver::Kubernetes, &[]),
+    step("authentik.group.remove", Driver::Authentik, &[]),
+    step("openbao.secrets.remove", Driver::OpenBao, &[]),
+    step("coolify.service.remove", Driver::Coolify, &[]),
+    step(
+        "coolify.project.remove",
+        Driver::Coolify,
+        &["coolify.service.remove"],
+    ),
+    step("gitea.org.remove", Driver::Gitea, &[]),
+    step("litellm.key.remove", Driver::LiteLlm, &[]),
+    step(
+        "litellm.team.remove",
+        Driver::LiteLlm,
+        &["litellm.key.remove"],
+    ),
+    step(
+        "webhook.deprovisioned",
+        Driver::Webhook,
+        &[
+            "kubernetes.resource.remove",
+            "authentik.group.remove",
+            "openbao.secrets.remove",
+            "coolify.project.remove",
+            "gitea.org.remove",
+            "litellm.team.remove",
+        ],
+    ),
 ];
+
+const fn step(key: &'static str, driver: Driver, needs: &'static [&'static str]) -> Step {
+    Step { key, driver, needs }
+}
 
 /// The steps a run of `kind` works through.
 pub fn plan(kind: RunKind) -> &'static [Step] {
@@ -110,7 +188,7 @@ pub fn plan(kind: RunKind) -> &'static [Step] {
 }
 
 /// The step named `key` in any plan.
-pub fn step(key: &str) -> Option<&'static Step> {
+pub fn find_step(key: &str) -> Option<&'static Step> {
     STEPS.iter().chain(TEARDOWN).find(|s| s.key == key)
 }
 
@@ -166,69 +244,98 @@ impl StepError {
     }
 }
 
-/// What an ensure produced: the upstream id, recorded so later runs find it.
+/// What an ensure produced: the upstream id, recorded so later runs find it, and for a
+/// cluster resource the phase the cluster reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Produced {
     pub external_id: String,
+    pub phase: Option<String>,
 }
 
-/// One driver's health, as the operations endpoint `/drivers` reports it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DriverHealth {
-    pub driver: &'static str,
-    pub enabled: bool,
-    pub healthy: bool,
-    /// Why not, in our words (never a credential).
-    pub problem: Option<String>,
-}
-
-/// Checks each driver: LiteLLM answers its liveness probe with the configured URL and
-/// master key; the webhook's secret is present and well formed (probing the endpoint would
-/// send it an event). A disabled driver is healthy.
-pub async fn health(config: &crate::config::ProvisioningConfig) -> Vec<DriverHealth> {
-    let litellm = if config.litellm.enabled {
-        let timeout = std::time::Duration::from_secs(config.request_timeout_seconds.min(10));
-        let checked = match (
-            config.litellm.master_key(),
-            reqwest::Client::builder().timeout(timeout).build(),
-        ) {
-            (Ok(Some(master_key)), Ok(http)) => {
-                let client = litellm::LiteLlm {
-                    http: &http,
-                    config: &config.litellm,
-                    master_key: &master_key,
-                };
-                client.health().await.map_err(|e| e.to_string())
-            }
-            (Ok(None) | Err(_), _) => Err("the master key is not readable".to_owned()),
-            (_, Err(_)) => Err("no HTTP client".to_owned()),
-        };
-        checked.err()
-    } else {
-        None
-    };
-    let webhook = if config.webhook.enabled {
-        match config.webhook.secret() {
-            Ok(Some(secret)) if webhook::key(&secret).is_some() => None,
-            _ => Some("the signing secret is missing or malformed".to_owned()),
+impl Produced {
+    pub fn new(external_id: &str) -> Produced {
+        Produced {
+            external_id: external_id.to_owned(),
+            phase: None,
         }
-    } else {
-        None
-    };
-    vec![
-        DriverHealth {
-            driver: "litellm",
-            enabled: config.litellm.enabled,
-            healthy: litellm.is_none(),
-            problem: litellm,
-        },
-        DriverHealth {
-            driver: "webhook",
-            enabled: config.webhook.enabled,
-            healthy: webhook.is_none(),
-            problem: webhook,
-        },
-    ]
+    }
+
+    pub fn with_phase(external_id: &str, phase: Option<String>) -> Produced {
+        Produced {
+            external_id: external_id.to_owned(),
+            phase,
+        }
+    }
+}
+
+/// What an ensure came to: a resource, or nothing to do (the step counts as skipped,
+/// e.g. no owner has a Gitea account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Made {
+    Resource(Produced),
+    Nothing,
+}
+
+/// What a driver's step works with: the database, the HTTP client, the configuration and
+/// the instance, and the instance's (and its organization's) recorded resources.
+pub struct Cx<'a> {
+    pub db: &'a crate::db::Db,
+    pub http: &'a reqwest::Client,
+    pub config: &'a crate::config::ProvisioningConfig,
+    pub secrets: &'a crate::config::SecretsConfig,
+    pub instance: &'a repo::InstanceContext,
+}
+
+fn unavailable(_: sqlx::Error) -> StepError {
+    StepError::transient("the database is unavailable")
+}
+
+impl Cx<'_> {
+    /// The external id `step` recorded for this instance.
+    pub async fn resource(&self, step: &str) -> Result<Option<String>, StepError> {
+        repo::resource(self.db, &self.instance.instance_id, step)
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The external id `step` recorded for this instance or, failing that, for another
+    /// instance of the organization (resources one per organization).
+    pub async fn org_resource(&self, step: &str) -> Result<Option<String>, StepError> {
+        repo::org_resource(self.db, self.instance, step)
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The email addresses of the organization's members (only its owners if asked).
+    pub async fn member_emails(&self, owners_only: bool) -> Result<Vec<String>, StepError> {
+        repo::member_emails(self.db, &self.instance.organization_id, owners_only)
+            .await
+            .map_err(unavailable)
+    }
+
+    /// Whether another live instance of the organization still needs its shared resources.
+    pub async fn shared(&self) -> Result<bool, StepError> {
+        repo::other_live_instances(
+            self.db,
+            &self.instance.organization_id,
+            &self.instance.instance_id,
+        )
+        .await
+        .map(|n| n > 0)
+        .map_err(unavailable)
+    }
+
+    /// Forgets what `step` recorded for this instance (it was removed upstream).
+    pub async fn forget(&self, step: &str) -> Result<(), StepError> {
+        repo::forget(self.db, &self.instance.instance_id, step)
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The deadline of one upstream request.
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.config.request_timeout_seconds)
+    }
 }
 
 /// The `Retry-After` of a response, in seconds (the delta form).

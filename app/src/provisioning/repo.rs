@@ -277,6 +277,72 @@ pub async fn record_resource(
     Ok(())
 }
 
+/// The external id `step` recorded for the instance or, failing that, the newest one it
+/// recorded for another instance of the organization (a resource one per organization).
+pub async fn org_resource(
+    db: &Db,
+    instance: &InstanceContext,
+    step: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT r.external_id FROM instance_resources r JOIN instances i ON i.id = r.instance_id
+         WHERE i.organization_id = $1 AND r.step = $2
+         ORDER BY CASE WHEN r.instance_id = $3 THEN 0 ELSE 1 END, r.updated_at DESC
+         LIMIT 1",
+    )
+    .bind(&instance.organization_id)
+    .bind(step)
+    .bind(&instance.instance_id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// The email addresses of the organization's members, or only of its owners.
+pub async fn member_emails(
+    db: &Db,
+    organization_id: &str,
+    owners_only: bool,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organization_id = $1 AND (m.role = 'owner' OR $2 = 0)
+         ORDER BY u.email",
+    )
+    .bind(organization_id)
+    .bind(i64::from(owners_only))
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Records the phase the cluster reports for the instance's resource.
+pub async fn set_cluster_phase(
+    db: &Db,
+    instance_id: &str,
+    phase: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE instances SET cluster_phase = $1 WHERE id = $2")
+        .bind(phase)
+        .bind(instance_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The live instances with a recorded cluster resource: id, name, organization and the
+/// phase last recorded.
+pub async fn cluster_instances(
+    db: &Db,
+) -> Result<Vec<(String, String, String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id, i.name, i.organization_id, i.cluster_phase FROM instances i
+         JOIN instance_resources r ON r.instance_id = i.id AND r.step = 'kubernetes.resource'
+         WHERE i.phase NOT IN ('Deleting', 'Deleted')
+         ORDER BY i.id",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
 /// A sealed secret a step stored for the instance.
 pub async fn sealed_secret(
     db: &Db,
@@ -317,11 +383,14 @@ pub struct InstanceContext {
     pub request_id: String,
     pub organization_id: String,
     pub slug: String,
+    /// The organization's display name.
+    pub organization_name: String,
 }
 
 pub async fn instance(db: &Db, instance_id: &str) -> Result<InstanceContext, sqlx::Error> {
     sqlx::query_as(
-        "SELECT i.id AS instance_id, i.name, i.request_id, i.organization_id, o.slug
+        "SELECT i.id AS instance_id, i.name, i.request_id, i.organization_id, o.slug,
+                o.display_name AS organization_name
          FROM instances i JOIN organizations o ON o.id = i.organization_id
          WHERE i.id = $1",
     )

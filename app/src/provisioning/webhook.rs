@@ -107,9 +107,7 @@ pub async fn deliver(
         .map_err(|e| StepError::from_transport("the webhook endpoint", &e))?;
     let status = response.status().as_u16();
     match status {
-        200..=299 => Ok(Produced {
-            external_id: event.id.to_owned(),
-        }),
+        200..=299 => Ok(Produced::new(event.id)),
         410 => Err(StepError::Permanent(
             "the webhook endpoint is gone (HTTP 410); fix provisioning.webhook.url".into(),
         )),

@@ -25,7 +25,7 @@ pub async fn retry_provisioning(
         .ok_or(AppError::NotFound)?;
     let step = step.filter(|s| !s.is_empty());
     if let Some(key) = &step
-        && crate::provisioning::step(key).is_none()
+        && crate::provisioning::find_step(key).is_none()
     {
         return Err(AppError::field(
             "step",
