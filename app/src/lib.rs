@@ -135,6 +135,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("platform")
+                        view=routes::PlatformOverviewRoute::lazy()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("platform/users")
                         view=routes::PlatformUsersRoute::lazy()
                         ssr=SsrMode::Async

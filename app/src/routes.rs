@@ -44,6 +44,8 @@ lazy_page! {
     RequestQueueRoute => crate::instances::requests::page::RequestQueuePage;
     /// One request, for staff.
     RequestDetailRoute => crate::instances::requests::page::RequestDetailPage;
+    /// The platform overview: instances, requests, integrations' health.
+    PlatformOverviewRoute => crate::platform::overview::page::PlatformOverviewPage;
     /// User administration.
     PlatformUsersRoute => crate::platform::users::page::PlatformUsersPage;
     /// An organization's or the platform's audit log.

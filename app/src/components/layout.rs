@@ -69,6 +69,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             .then(|| {
                                                 view! {
                                                     <A
+                                                        href="/platform"
+                                                        attr:class="font-medium text-slate-700 hover:text-indigo-700"
+                                                    >
+                                                        {move || t.get().nav_overview}
+                                                    </A>
+                                                    <A
                                                         href="/platform/requests"
                                                         attr:class="font-medium text-slate-700 hover:text-indigo-700"
                                                     >

@@ -214,6 +214,18 @@ fn Instances(rows: Vec<InstanceRow>) -> impl IntoView {
                             <td class="px-4 py-3 text-sm font-medium">{row.display_name}</td>
                             <td class="px-4 py-3 text-sm" data-test="instance-phase">
                                 <Badge state=phase.as_str() colour=phase_badge(phase) label />
+                                {row
+                                    .cluster_phase
+                                    .map(|cluster| {
+                                        view! {
+                                            <span
+                                                class="ml-2 text-xs text-slate-500"
+                                                data-test="cluster-phase"
+                                            >
+                                                {move || (t.get().cluster_phase)(&cluster)}
+                                            </span>
+                                        }
+                                    })}
                             </td>
                             <td class="px-4 py-3 text-sm text-slate-600">{packages}</td>
                         </tr>

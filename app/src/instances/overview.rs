@@ -64,6 +64,9 @@ pub struct InstanceRow {
     pub phase: InstancePhase,
     pub packages: Vec<PackageName>,
     pub created_at: i64,
+    /// The phase the Kubernetes cluster reports for the instance (its resource's
+    /// `status.phase`); absent when no cluster manages it or it has not said yet.
+    pub cluster_phase: Option<String>,
     /// The steps of its latest provisioning run, in order.
     pub steps: Vec<StepView>,
 }
@@ -187,6 +190,7 @@ fn instance_row(
         display_name: r.display_name,
         phase: r.phase,
         created_at: r.created_at,
+        cluster_phase: r.cluster_phase,
     })
 }
 

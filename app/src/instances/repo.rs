@@ -19,12 +19,14 @@ pub struct InstanceRecord {
     pub phase: InstancePhase,
     pub packages: String,
     pub created_at: i64,
+    /// What the Kubernetes cluster reports for the instance's resource.
+    pub cluster_phase: Option<String>,
 }
 
 /// The organization's instances, newest first.
 pub async fn instances(db: &Db, access: &OrgAccess) -> Result<Vec<InstanceRecord>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, name, display_name, phase, packages, created_at FROM instances
+        "SELECT id, name, display_name, phase, packages, created_at, cluster_phase FROM instances
          WHERE organization_id = $1 ORDER BY created_at DESC, id",
     )
     .bind(&access.org_id)
@@ -42,7 +44,7 @@ pub async fn instances_after(
 ) -> Result<Vec<InstanceRecord>, AppError> {
     let (at, id) = after.unwrap_or((i64::MAX, ""));
     Ok(sqlx::query_as(
-        "SELECT id, name, display_name, phase, packages, created_at FROM instances
+        "SELECT id, name, display_name, phase, packages, created_at, cluster_phase FROM instances
          WHERE organization_id = $1 AND (created_at < $2 OR (created_at = $2 AND id > $3))
          ORDER BY created_at DESC, id LIMIT $4",
     )
@@ -61,7 +63,7 @@ pub async fn instance(
     id: &str,
 ) -> Result<Option<InstanceRecord>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, name, display_name, phase, packages, created_at FROM instances
+        "SELECT id, name, display_name, phase, packages, created_at, cluster_phase FROM instances
          WHERE organization_id = $1 AND id = $2",
     )
     .bind(&access.org_id)
