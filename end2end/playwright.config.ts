@@ -17,6 +17,7 @@ const db = process.env.E2E_DATABASE_URL;
 const smtpPort = port + 25;
 const oidcPort = port + 44;
 const hookPort = port + 55;
+const baoPort = port + 66;
 const tmp = path.join(__dirname, '.tmp');
 fs.mkdirSync(tmp, { recursive: true });
 // aiosmtpd creates the Maildir only when the folder is new.
@@ -32,6 +33,12 @@ const webhookSecret = process.env.E2E_WEBHOOK_SECRET;
 const webhookSecretFile = path.join(tmp, 'webhook-secret');
 fs.writeFileSync(webhookSecretFile, `${webhookSecret}\n`);
 process.env.E2E_WEBHOOK_URL ??= `http://127.0.0.1:${hookPort}`;
+// OpenBao (support/openbao.mjs) keeps the package secrets; the platform overview shows its
+// health, checked every second.
+const baoToken = 'e2e-openbao-token';
+const baoTokenFile = path.join(tmp, 'openbao-token');
+fs.writeFileSync(baoTokenFile, `${baoToken}\n`);
+process.env.E2E_OPENBAO_URL ??= `http://127.0.0.1:${baoPort}`;
 const portalConfig = path.join(tmp, 'portal.toml');
 fs.writeFileSync(
   portalConfig,
@@ -60,6 +67,12 @@ fs.writeFileSync(
     '',
     '[provisioning]',
     'poll_seconds = 1',
+    'health_check_seconds = 1',
+    '',
+    '[provisioning.openbao]',
+    'enabled = true',
+    `url = "http://127.0.0.1:${baoPort}"`,
+    `token_file = ${JSON.stringify(baoTokenFile)}`,
     '',
     '[provisioning.webhook]',
     'enabled = true',
@@ -121,6 +134,14 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
       env: { WEBHOOK_PORT: String(hookPort), WEBHOOK_SECRET: webhookSecret },
+    },
+    {
+      command: 'node support/openbao.mjs',
+      cwd: __dirname,
+      url: `http://127.0.0.1:${baoPort}/v1/sys/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { BAO_PORT: String(baoPort), BAO_TOKEN: baoToken },
     },
     {
       command: `"${bin}" serve`,

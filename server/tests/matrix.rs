@@ -520,6 +520,11 @@ fn cases() -> Vec<Case> {
             expect: [401, 403, 403, 403, 200, 404, 403, 200, 200, 403],
         },
         Case {
+            endpoint: "platform/overview",
+            args: |_| Vec::new(),
+            expect: STAFF,
+        },
+        Case {
             endpoint: "platform/users/list",
             args: |_| pairs(&[("query", "matrix")]),
             expect: PLATFORM_ADMIN,

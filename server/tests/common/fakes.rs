@@ -18,6 +18,10 @@ use std::{
 };
 
 pub const MASTER_KEY: &str = "sk-fake-master-key";
+/// The key-encryption key of the provisioning tests' processes.
+pub const KEK: &str = "8j3lCx7x3bNMeDYra1AwgQeCeUhbxm85pMlm1WF5Xjk=";
+/// The webhook signing secret the fake receiver and the processes share.
+pub const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 /// A virtual key as the proxy stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 pub mod fakes;
 pub mod keys;
 pub mod peers;
+pub mod upstreams;
 
 use app::{config::Config, db::Db};
 use figment::providers::Serialized;
@@ -92,7 +93,16 @@ pub async fn acme_instance(app: &TestApp) -> String {
 /// Submits a request for Acme (as its signed-in owner) and approves it as a new platform
 /// admin `admin`; returns the instance's id.
 pub async fn submit_and_approve(app: &TestApp, admin: &str) -> String {
-    let request = minimal_request("acme");
+    submit_form_and_approve(app, &minimal_request("acme"), admin).await
+}
+
+/// Submits the request `request` (as the signed-in member) and approves it as a new
+/// platform admin `admin`; returns the instance's id.
+pub async fn submit_form_and_approve(
+    app: &TestApp,
+    request: &[(String, String)],
+    admin: &str,
+) -> String {
     let form: Vec<(&str, &str)> = request
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
