@@ -216,6 +216,15 @@ async fn settle(app: &TestApp, id: &str, want: &str) {
     }
 }
 
+/// The phase the cluster reported for the instance, as recorded.
+async fn cluster_phase(app: &TestApp, id: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT cluster_phase FROM instances WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
 /// (step, status, last error) of the instance's newest run, in order.
 async fn steps(app: &TestApp, id: &str) -> Vec<(String, String, Option<String>)> {
     sqlx::query_as(
@@ -333,12 +342,7 @@ async fn all_seven_drivers_provision_reconcile_and_tear_down(app: &TestApp) {
         format!("secret/data/tenants/{name}")
     );
     assert_eq!(object.body["spec"]["organization"]["slug"], "acme");
-    let cluster: Option<String> =
-        sqlx::query_scalar("SELECT cluster_phase FROM instances WHERE id = $1")
-            .bind(&id)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let cluster = cluster_phase(app, &id).await;
     assert_eq!(cluster.as_deref(), Some("Running"));
     let overview = app.call("orgs/overview", &[("slug", "acme")]).await;
     let overview: Value = overview.json().await.unwrap();
@@ -357,12 +361,7 @@ async fn all_seven_drivers_provision_reconcile_and_tear_down(app: &TestApp) {
     });
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let now: Option<String> =
-            sqlx::query_scalar("SELECT cluster_phase FROM instances WHERE id = $1")
-                .bind(&id)
-                .fetch_one(app.db.pool())
-                .await
-                .unwrap();
+        let now = cluster_phase(app, &id).await;
         if now.as_deref() == Some("Degraded") {
             break;
         }
@@ -594,12 +593,7 @@ async fn a_missing_crd_and_a_missing_namespace_are_told_apart(app: &TestApp) {
     staff_call(app, "admin/instances/retry", &id).await;
     settle(app, &id, "Ready").await;
     assert!(up.kube.object("tenants", &name).is_some());
-    let cluster: Option<String> =
-        sqlx::query_scalar("SELECT cluster_phase FROM instances WHERE id = $1")
-            .bind(&id)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let cluster = cluster_phase(app, &id).await;
     assert_eq!(cluster, None);
 
     // The object deleted out of band: the teardown counts it as gone.
