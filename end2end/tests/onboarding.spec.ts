@@ -113,14 +113,22 @@ test('owner onboards with a secret package; the admin rejects, then approves; th
   const instance = page.locator('[data-test="instance-row"]');
   await expect(instance).toHaveCount(1);
   await expect(instance).toContainText('Support Bot');
-  // Provisioned while the page is open (the journeys enable only the webhook driver).
+  // Provisioned while the page is open (the journeys enable the webhook and OpenBao drivers).
   await expect(instance.locator('[data-test="instance-phase"]')).toHaveText('Ready');
-  // Its provisioning steps, live on the same page: the announcements sent, LiteLLM skipped.
+  // Its provisioning steps, live on the same page: the announcements sent, the secret in
+  // OpenBao, the drivers that are off skipped.
   const steps = page.locator('[data-test="instance-steps"] [data-test="step"]');
-  await expect(steps).toHaveCount(4);
+  await expect(steps).toHaveCount(12);
   await expect(steps.first()).toHaveAttribute('data-status', 'ok');
   await expect(steps.first()).toContainText('Announce the approval');
   await expect(steps.nth(1)).toHaveAttribute('data-status', 'skipped');
+  const vault = page.locator('[data-test="instance-steps"] [data-step="openbao.secrets"]');
+  await expect(vault).toHaveAttribute('data-status', 'ok');
+  await expect(vault).toContainText('Secrets in the vault');
+  const stored = await (await fetch(`${process.env.E2E_OPENBAO_URL}/secrets`, { signal: AbortSignal.timeout(5_000) })).json();
+  const telegram = Object.entries(stored).filter(([path]) => /^tenants\/onboard-co-\d+-[0-9a-f]{8}\/telegram$/.test(path));
+  expect(telegram).toHaveLength(1);
+  expect(telegram[0][1]).toEqual({ bot_token: TOKEN });
   await expect(instance).toContainText('Telegram, Git repository');
   // Active now, so no longer an in-flight request.
   await expect(request).toHaveCount(0);
