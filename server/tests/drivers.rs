@@ -182,14 +182,6 @@ async fn with_secret(app: &TestApp, admin: &str) -> (String, String) {
     (id, name)
 }
 
-async fn phase(app: &TestApp, id: &str) -> String {
-    sqlx::query_scalar("SELECT phase FROM instances WHERE id = $1")
-        .bind(id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
 /// Waits until the instance is in phase `want` and its latest run is settled (not pending
 /// or running); fails with the steps it saw.
 async fn settle(app: &TestApp, id: &str, want: &str) {
@@ -203,7 +195,7 @@ async fn settle(app: &TestApp, id: &str, want: &str) {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-        let now = phase(app, id).await;
+        let now = common::phase_of(app, id).await;
         if now == want && open == 0 {
             return;
         }

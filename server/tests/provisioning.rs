@@ -627,19 +627,10 @@ async fn an_unreachable_upstream_is_retried(app: &TestApp) {
     assert_eq!(run, "pending");
 }
 
-/// The phase of instance `id`.
-async fn phase_of(app: &TestApp, id: &str) -> String {
-    sqlx::query_scalar("SELECT phase FROM instances WHERE id = $1")
-        .bind(id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-}
-
 async fn wait_for_phase_of(app: &TestApp, id: &str, want: &str, within: Duration) {
     let deadline = tokio::time::Instant::now() + within;
     loop {
-        let now = phase_of(app, id).await;
+        let now = common::phase_of(app, id).await;
         if now == want {
             return;
         }
@@ -681,7 +672,7 @@ async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) 
         "forbidden",
     )
     .await;
-    assert_eq!(phase_of(app, &first).await, "Ready");
+    assert_eq!(common::phase_of(app, &first).await, "Ready");
 
     // The first instance's key was already deleted out of band: its removal counts as done.
     let first_name: String = sqlx::query_scalar("SELECT name FROM instances WHERE id = $1")
@@ -766,7 +757,7 @@ async fn deprovision_tears_down_in_reverse_and_twice_is_harmless(app: &TestApp) 
         "conflict",
     )
     .await;
-    assert_eq!(phase_of(app, &first).await, "Deleted");
+    assert_eq!(common::phase_of(app, &first).await, "Deleted");
 
     // The last instance takes the organization's team with it.
     let res = app

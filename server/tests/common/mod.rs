@@ -128,6 +128,15 @@ pub async fn submit_form_and_approve(
         .unwrap()
 }
 
+/// The phase of instance `id`.
+pub async fn phase_of(app: &TestApp, id: &str) -> String {
+    sqlx::query_scalar("SELECT phase FROM instances WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
 /// The raw `.eml` files in the file sink addressed to `email`, oldest first.
 pub fn sink_messages(dir: &std::path::Path, email: &str) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
