@@ -7,6 +7,7 @@ use app::{db::Db, platform::users::repo};
 use std::time::Instant;
 use support::report;
 
+#[allow(dead_code)]
 mod support;
 
 const USERS: usize = 10_000;

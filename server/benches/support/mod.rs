@@ -66,3 +66,55 @@ where
         .await
         .unwrap();
 }
+
+/// `requests` instance requests (one in ten pending, the rest decided) spread over `orgs`
+/// organizations, in one transaction, then the statistics a running server would have.
+pub async fn seed_requests(db: &Db, orgs: usize, requests: usize) {
+    let mut tx = db.pool().begin().await.unwrap();
+    let mut org_ids = Vec::with_capacity(orgs);
+    for i in 0..orgs {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
+             VALUES ($1, 'company', $2, $3, 'active', 0, 0)",
+        )
+        .bind(&id)
+        .bind(format!("bench-org-{i:05}"))
+        .bind(format!("Bench Company {i:05}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        org_ids.push(id);
+    }
+    for i in 0..requests {
+        // One in ten is still pending; the rest were decided.
+        let status = match i % 10 {
+            0 => app::instances::status::RequestStatus::Pending,
+            1 => app::instances::status::RequestStatus::Rejected,
+            _ => app::instances::status::RequestStatus::Approved,
+        };
+        sqlx::query(
+            "INSERT INTO instance_requests (id, organization_id, status, agent_name, soul_md, agents_md,
+                packages, billing_street, billing_postal_code, billing_city, billing_country,
+                contact_name, contact_email, created_at, updated_at)
+             VALUES ($1, $2, $3, 'Agent', '', '', '[]', 'S', 'P', 'C', 'CH', $4, $5, $6, $6)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&org_ids[i % orgs])
+        .bind(status.as_str())
+        .bind(format!("Contact {i:06}"))
+        .bind(format!("contact{i:06}@bench.example"))
+        .bind(i as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    // What autovacuum does after a bulk insert on a real server: statistics and the
+    // visibility map (which lets PostgreSQL answer from an index alone).
+    let settle = match db.backend() {
+        app::db::Backend::Postgres => "VACUUM ANALYZE",
+        app::db::Backend::Sqlite => "ANALYZE",
+    };
+    sqlx::query(settle).execute(db.pool()).await.unwrap();
+}
