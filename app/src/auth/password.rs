@@ -51,6 +51,22 @@ fn slots() -> &'static Slots {
     })
 }
 
+/// One caller counted in [`Slots::waiting`] until it is dropped.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::SeqCst);
+        Waiting(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Runs `work` with a memory block of at least `blocks` KiB, on the blocking pool, once a
 /// slot is free.
 async fn with_slot<T: Send + 'static>(
@@ -58,9 +74,11 @@ async fn with_slot<T: Send + 'static>(
     work: impl FnOnce(&mut [Block]) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let slots = slots();
-    slots.waiting.fetch_add(1, Ordering::SeqCst);
-    let acquired = tokio::time::timeout(QUEUE_WAIT, slots.permits.acquire()).await;
-    slots.waiting.fetch_sub(1, Ordering::SeqCst);
+    let acquired = {
+        // Counted while waiting, also when the caller gives up (its future is dropped).
+        let _waiting = Waiting::count(&slots.waiting);
+        tokio::time::timeout(QUEUE_WAIT, slots.permits.acquire()).await
+    };
     let _permit = match acquired {
         Ok(Ok(permit)) => permit,
         Ok(Err(e)) => return Err(AppError::internal("password slots", e)),
