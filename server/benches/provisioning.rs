@@ -53,20 +53,7 @@ async fn receiver() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
 /// 1,000 approved instances of 10 organizations, each with its queued run.
 async fn seed(db: &Db) {
     let mut tx = db.pool().begin().await.unwrap();
-    let mut orgs = Vec::new();
-    for i in 0..10 {
-        let id = uuid::Uuid::new_v4().to_string();
-        sqlx::query(
-            "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
-             VALUES ($1, 'company', $2, $2, 'active', 0, 0)",
-        )
-        .bind(&id)
-        .bind(format!("bench-{i}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        orgs.push(id);
-    }
+    let orgs = support::insert_orgs(&mut tx, 10).await;
     for i in 0..RUNS {
         let org = &orgs[i % orgs.len()];
         let (request, instance) = (

@@ -6,7 +6,10 @@
 
 use app::{
     db::Db,
-    instances::requests::{StatusFilter, repo},
+    instances::{
+        requests::{StatusFilter, repo},
+        status::RequestStatus,
+    },
 };
 use std::time::Instant;
 use support::report;
@@ -38,7 +41,7 @@ async fn run(name: &str, db: Db) {
         start.elapsed().as_secs_f64()
     );
     let (pending, all) = (
-        StatusFilter::Only(app::instances::status::RequestStatus::Pending),
+        StatusFilter::Only(RequestStatus::Pending),
         StatusFilter::All,
     );
     measure(&db, "pending, page 1", pending, "", 1).await;

@@ -1,7 +1,7 @@
 //! Shared by the benchmarks: a fresh SQLite and a fresh PostgreSQL database to run on, and
 //! the latency summary they print.
 
-use app::db::Db;
+use app::{db::Db, instances::status::RequestStatus};
 use secrecy::SecretString;
 use std::{future::Future, time::Duration};
 
@@ -71,27 +71,13 @@ where
 /// organizations, in one transaction, then the statistics a running server would have.
 pub async fn seed_requests(db: &Db, orgs: usize, requests: usize) {
     let mut tx = db.pool().begin().await.unwrap();
-    let mut org_ids = Vec::with_capacity(orgs);
-    for i in 0..orgs {
-        let id = uuid::Uuid::new_v4().to_string();
-        sqlx::query(
-            "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
-             VALUES ($1, 'company', $2, $3, 'active', 0, 0)",
-        )
-        .bind(&id)
-        .bind(format!("bench-org-{i:05}"))
-        .bind(format!("Bench Company {i:05}"))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        org_ids.push(id);
-    }
+    let org_ids = insert_orgs(&mut tx, orgs).await;
     for i in 0..requests {
         // One in ten is still pending; the rest were decided.
         let status = match i % 10 {
-            0 => app::instances::status::RequestStatus::Pending,
-            1 => app::instances::status::RequestStatus::Rejected,
-            _ => app::instances::status::RequestStatus::Approved,
+            0 => RequestStatus::Pending,
+            1 => RequestStatus::Rejected,
+            _ => RequestStatus::Approved,
         };
         sqlx::query(
             "INSERT INTO instance_requests (id, organization_id, status, agent_name, soul_md, agents_md,
@@ -117,4 +103,24 @@ pub async fn seed_requests(db: &Db, orgs: usize, requests: usize) {
         app::db::Backend::Sqlite => "ANALYZE",
     };
     sqlx::query(settle).execute(db.pool()).await.unwrap();
+}
+
+/// `count` active companies (`bench-org-00000`, ...), their ids in order.
+pub async fn insert_orgs(tx: &mut sqlx::Transaction<'_, sqlx::Any>, count: usize) -> Vec<String> {
+    let mut ids = Vec::with_capacity(count);
+    for i in 0..count {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO organizations (id, kind, slug, display_name, status, created_at, updated_at)
+             VALUES ($1, 'company', $2, $3, 'active', 0, 0)",
+        )
+        .bind(&id)
+        .bind(format!("bench-org-{i:05}"))
+        .bind(format!("Bench Company {i:05}"))
+        .execute(&mut **tx)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    ids
 }
