@@ -24,6 +24,8 @@
 //! The databases are those of `support::on_both_backends`: SQLite in a temporary directory
 //! and a fresh `tenantry_bench_<uuid>` on `TENANTRY_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`; skipped when unreachable), both removed.
+//! With `BENCH_PERF_DIR=<dir>`, each page's load is also recorded with `perf record -g`
+//! (Debian's `linux-perf`) into `<dir>/<backend>-<page>.data`, to read with `perf report -i`.
 //!
 //! The portal is `target/release/tenantry` of `$CARGO_TARGET_DIR`. Note that `cargo bench`
 //! builds that binary itself before running (bench profile, optimized like release, with
@@ -180,7 +182,12 @@ async fn bench(name: &'static str, db: Db) -> Result<()> {
     );
     let mut dashboard_rate = 0.0;
     for ((label, path, cookie), body) in pages.iter().zip(&html) {
-        let run = wrk(&format!("{}{path}", portal.base), *cookie).await?;
+        let perf = Profile::start(name, path, portal.pid)?;
+        let run = wrk(&format!("{}{path}", portal.base), *cookie).await;
+        if let Some(perf) = perf {
+            perf.finish().await?;
+        }
+        let run = run?;
         run.print(label, body.len());
         dashboard_rate = run.requests_per_sec; // the dashboard is the last page
     }
@@ -639,6 +646,57 @@ impl WrkRun {
                 format!("   !! {}", self.problems.join("; "))
             }
         );
+    }
+}
+
+/// A `perf record` of the portal while one page is loaded, when `BENCH_PERF_DIR` names a
+/// directory: `<dir>/<backend>-<page>.data`, for `perf report -i`. Sampled by the CPU clock
+/// (this machine's virtual CPUs have no hardware counters).
+struct Profile {
+    child: Child,
+    file: PathBuf,
+}
+
+impl Profile {
+    fn start(backend: &str, path: &str, pid: u32) -> Result<Option<Profile>> {
+        let Some(dir) = std::env::var_os("BENCH_PERF_DIR").map(PathBuf::from) else {
+            return Ok(None);
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let page: String = path
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let file = dir.join(format!("{}-{page}.data", backend.to_lowercase()));
+        let child = Command::new("perf")
+            .args(["record", "-e", "cpu-clock", "-F", "499", "-g", "-o"])
+            .arg(&file)
+            .args(["-p", &pid.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot run perf: {e}"))?;
+        Ok(Some(Profile { child, file }))
+    }
+
+    /// Stops the recording (perf writes its file on SIGINT) and waits for it.
+    async fn finish(mut self) -> Result<()> {
+        let pid = self.child.id().ok_or("perf exited early")?;
+        let stop = Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .await
+            .map_err(|e| format!("cannot stop perf: {e}"))?;
+        if !stop.success() {
+            return Err(format!("cannot stop perf {pid}"));
+        }
+        tokio::time::timeout(PROCESS_DEADLINE, self.child.wait())
+            .await
+            .map_err(|_| "perf did not stop".to_owned())?
+            .map_err(|e| format!("perf: {e}"))?;
+        println!("  (profile: {})", self.file.display());
+        Ok(())
     }
 }
 
