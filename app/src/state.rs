@@ -21,9 +21,14 @@ impl Waker {
     }
 }
 
-/// Shared by the router (`with_state`) and provided to server functions as context.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Shared by the router (`with_state`) and provided to server functions as context. One
+/// pointer: every middleware, route and server function clones it per request, and a clone
+/// of the parts (a dozen reference counts) showed in the render profile.
+#[derive(Clone)]
+pub struct AppState(Arc<Parts>);
+
+/// What [`AppState`] holds; read through it (`state.db`, `state.config`).
+pub struct Parts {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
@@ -35,21 +40,35 @@ pub struct AppState {
     /// Wakes the notification worker after an email was queued.
     pub outbox: outbox::Waker,
     /// Wakes the provisioning worker after a run was queued.
-    #[from_ref(skip)]
     pub engine: Waker,
     /// Request counts and latencies, open streams and workers, for `/metrics` and `/readyz`.
     pub metrics: Arc<Metrics>,
     /// Verified API keys, dropped whenever the database's key epoch moves.
-    #[from_ref(skip)]
     pub keys: Arc<crate::keys::verify::KeyCache>,
     /// The integrations' last health checks, kept by a background loop.
-    #[from_ref(skip)]
     pub integrations: Arc<crate::provisioning::health::Board>,
+    /// The signed-out visitor's first pages, rendered once per language.
+    pub pages: crate::page_cache::PageCache,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// `leptos_routes` reads the Leptos options from the router's state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db, config: Arc<Config>) -> AppState {
-        AppState {
+        AppState(Arc::new(Parts {
             leptos_options,
             db,
             config,
@@ -59,7 +78,8 @@ impl AppState {
             metrics: Arc::default(),
             keys: Arc::new(crate::keys::verify::KeyCache::new()),
             integrations: Arc::default(),
-        }
+            pages: Default::default(),
+        }))
     }
 
     /// Announces a committed change of organization `org_id`'s requests or instances (and
