@@ -8,6 +8,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod components;
@@ -33,6 +35,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod ops;
 #[cfg(feature = "ssr")]
+pub mod page_cache;
+#[cfg(feature = "ssr")]
 pub mod provisioning;
 #[cfg(feature = "ssr")]
 pub mod secrets;
@@ -46,7 +50,9 @@ use components::layout::Layout;
 use error::AppError;
 use i18n::I18n;
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -54,6 +60,7 @@ use leptos_router::{
 };
 
 /// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::initial_lang();
     view! {
@@ -64,8 +71,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
                 <AutoReload options=options.clone() />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <assets::BundleTags options />
                 <MetaTags />
             </head>
             <body class="bg-slate-50 text-slate-900 antialiased">
