@@ -58,6 +58,9 @@ pub struct Config {
     pub live_streams_max: usize,
     /// Seconds a page or server function may take to answer before it gets a 503.
     pub request_timeout_seconds: u64,
+    /// Serve `/`, `/signin` and `/register` to signed-out visitors from a copy rendered
+    /// once per language (each answer still gets its own script nonce).
+    pub cache_anonymous_pages: bool,
     pub ops: OpsConfig,
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
@@ -495,6 +498,7 @@ struct Defaults {
     live_streams_per_session: usize,
     live_streams_max: usize,
     request_timeout_seconds: u64,
+    cache_anonymous_pages: bool,
     ops: OpsConfig,
     oidc: Vec<String>,
     secrets: SecretsDefaults,
@@ -683,6 +687,7 @@ fn defaults() -> Defaults {
         live_streams_per_session: 8,
         live_streams_max: 2000,
         request_timeout_seconds: 30,
+        cache_anonymous_pages: true,
         ops: OpsConfig {
             listen: "127.0.0.1:9300".into(),
         },

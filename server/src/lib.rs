@@ -112,6 +112,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            app::page_cache::serve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             request_context,
         ))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))

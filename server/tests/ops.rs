@@ -15,6 +15,7 @@ both_backends! {
     metrics_count_routes_not_people,
     pages_are_revalidated,
     security_headers_on_every_response,
+    signed_out_pages_come_from_memory_with_their_own_nonce,
 }
 
 async fn get(url: String) -> (StatusCode, String) {
@@ -181,4 +182,74 @@ async fn security_headers_on_every_response(app: &TestApp) {
             .unwrap()
             .starts_with("default-src 'none'")
     );
+}
+
+/// The policy's nonce of `res`, and its page with every occurrence of the nonce replaced by
+/// `NONCE`, after checking that each inline script carries it.
+async fn page_and_nonce(res: reqwest::Response) -> (String, String) {
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    let html = res.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "{html}");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script carries this answer's nonce: {html}"
+    );
+    (html.replace(&nonce, "NONCE"), nonce)
+}
+
+async fn signed_out_pages_come_from_memory_with_their_own_nonce(app: &TestApp) {
+    let visitor = reqwest::Client::new();
+    for path in ["/", "/signin", "/register"] {
+        let (first, first_nonce) =
+            page_and_nonce(visitor.get(app.url(path)).send().await.unwrap()).await;
+        let (again, again_nonce) =
+            page_and_nonce(visitor.get(app.url(path)).send().await.unwrap()).await;
+        assert_ne!(first_nonce, again_nonce, "{path}: a nonce is never reused");
+        assert_eq!(first, again, "{path}: the same page but for the nonce");
+    }
+    // Per language: a German visitor after the English ones gets German.
+    let german = visitor
+        .get(app.url("/"))
+        .header("accept-language", "de-CH, en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    let (german, _) = page_and_nonce(german).await;
+    assert!(german.contains("<html lang=\"de\""), "{german}");
+    assert!(german.contains("Ihr Managed Service in einem Portal"));
+    let (english, _) = page_and_nonce(visitor.get(app.url("/")).send().await.unwrap()).await;
+    assert!(english.contains("Your managed service, one portal"));
+    // A query string reaches the renderer (the stored page has none).
+    let next = visitor
+        .get(app.url("/signin?next=%2Forgs%2Fpage-cache"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(next.status(), StatusCode::OK);
+    // Someone signed in never gets the signed-out copy, nor leaves theirs behind.
+    app.register_company("Page Cache GmbH", "owner@page-cache.example")
+        .await;
+    let signed_in = app
+        .sign_in("owner@page-cache.example", common::PASSWORD)
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let mine = app.client.get(app.url("/")).send().await.unwrap();
+    let (mine, _) = page_and_nonce(mine).await;
+    assert!(mine.contains("Go to your dashboard"), "{mine}");
+    assert!(mine.contains("Page Cache GmbH"));
+    let (anonymous, _) = page_and_nonce(visitor.get(app.url("/")).send().await.unwrap()).await;
+    assert_eq!(anonymous, english);
+    assert!(!anonymous.contains("Page Cache GmbH"));
 }
