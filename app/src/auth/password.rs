@@ -3,7 +3,7 @@
 //!
 //! Each check needs 19 MiB of working memory. Unbounded, 300 parallel sign-ins want 5.7 GB,
 //! and the allocator's per-thread arenas keep what they once held (measured: 1.9 GB resident
-//! after 100 sign-ins, 20 at a time). So at most [`CONCURRENCY`] hashes run at once; a caller
+//! after 100 sign-ins, 20 at a time). So at most [`concurrency`] hashes run at once (the cores, up to four); a caller
 //! that finds no slot free within [`QUEUE_WAIT`] is told to retry (`rate_limited`) instead of
 //! queueing without bound. A finished hash hands its memory block to the next caller while
 //! others wait, and frees it (and any block still kept) when nobody does, so an idle server
@@ -24,8 +24,17 @@ use std::{
 };
 use tokio::sync::Semaphore;
 
-/// Hashes running at once (and the most 19 MiB blocks that exist at once).
+/// Hashes running at once (and the most 19 MiB blocks that exist at once) on a machine with
+/// this many cores or more. A hash keeps one core busy, so more checks than cores at once
+/// finish no sooner and only hold more blocks: fewer cores, fewer slots.
 pub const CONCURRENCY: usize = 4;
+
+/// The slots of this machine: its cores, at most [`CONCURRENCY`].
+pub fn concurrency() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, CONCURRENCY)
+}
 /// How long a password check waits for a free slot before it is refused.
 pub const QUEUE_WAIT: Duration = Duration::from_secs(5);
 
@@ -35,6 +44,8 @@ struct Slots {
     blocks: Mutex<Vec<Vec<Block>>>,
     /// Callers waiting for a permit: while there are any, a finished block is kept for them.
     waiting: AtomicUsize,
+    /// The number of slots, [`concurrency`].
+    cap: usize,
     /// Hashes running now, and the most ever seen at once (the cap, checked by a test).
     running: AtomicUsize,
     peak: AtomicUsize,
@@ -43,8 +54,9 @@ struct Slots {
 fn slots() -> &'static Slots {
     static SLOTS: OnceLock<Slots> = OnceLock::new();
     SLOTS.get_or_init(|| Slots {
-        permits: Semaphore::new(CONCURRENCY),
-        blocks: Mutex::new(Vec::with_capacity(CONCURRENCY)),
+        permits: Semaphore::new(concurrency()),
+        blocks: Mutex::new(Vec::with_capacity(concurrency())),
+        cap: concurrency(),
         waiting: AtomicUsize::new(0),
         running: AtomicUsize::new(0),
         peak: AtomicUsize::new(0),
@@ -105,7 +117,7 @@ async fn with_slot<T: Send + 'static>(
         // The permit is still held here, so a caller queued for it is counted as waiting.
         if let Ok(mut pool) = slots.blocks.lock() {
             if slots.waiting.load(Ordering::SeqCst) > 0 {
-                if pool.len() < CONCURRENCY {
+                if pool.len() < slots.cap {
                     pool.push(memory);
                 }
             } else {
@@ -247,7 +259,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn at_most_the_slots_run_and_no_memory_block_outlives_the_burst() {
         let stored = hash("pw-for-the-slots".into()).await.unwrap();
-        let checks: Vec<_> = (0..3 * CONCURRENCY)
+        let checks: Vec<_> = (0..3 * concurrency())
             .map(|_| tokio::spawn(verify("wrong".into(), Some(stored.clone()))))
             .collect();
         let mut checked = 0;
@@ -266,10 +278,10 @@ mod tests {
                 ),
             }
         }
-        assert!(checked >= CONCURRENCY, "only {checked} checks ran");
+        assert!(checked >= concurrency(), "only {checked} checks ran");
         let peak = slots().peak.load(Ordering::SeqCst);
         assert!(
-            (1..=CONCURRENCY).contains(&peak),
+            (1..=concurrency()).contains(&peak),
             "{peak} hashes ran at once"
         );
         // Nobody waits any more, so the last hash to finish freed every block.
