@@ -11,6 +11,17 @@ use std::{io::BufRead, path::PathBuf, process::ExitCode};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Hands the pages mimalloc keeps for the calling thread, and the arenas' freed memory, back
+/// to the system now instead of after its purge delay (which passes only when that thread
+/// allocates again). Password hashing calls it when its 19 MiB blocks are freed and nobody
+/// waits: RSS after 100 sign-ins fell from 104 to 51 MiB in the pages benchmark.
+#[allow(unsafe_code)]
+fn release_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointers and touches only mimalloc's own bookkeeping; it
+    // may be called from any thread at any time (mimalloc.h, "mi_collect").
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "tenantry",
@@ -88,6 +99,7 @@ fn main() -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
+    app::auth::password::when_idle(release_freed_memory);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

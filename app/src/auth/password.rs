@@ -3,12 +3,14 @@
 //!
 //! Each check needs 19 MiB of working memory. Unbounded, 300 parallel sign-ins want 5.7 GB,
 //! and the allocator's per-thread arenas keep what they once held (measured: 1.9 GB resident
-//! after 100 sign-ins, 20 at a time). So at most [`concurrency`] hashes run at once (the cores, up to four); a caller
-//! that finds no slot free within [`QUEUE_WAIT`] is told to retry (`rate_limited`) instead of
-//! queueing without bound. A finished hash hands its memory block to the next caller while
-//! others wait, and frees it (and any block still kept) when nobody does, so an idle server
-//! holds no hashing memory (`cargo bench -p server --bench pages`: 170 / 156 MiB resident
-//! after its load while the blocks were kept, 107 / 88 MiB since, SQLite / PostgreSQL).
+//! after 100 sign-ins, 20 at a time). So at most [`concurrency`] hashes run at once (the
+//! cores, up to four); a caller that finds no slot free within [`QUEUE_WAIT`] is told to
+//! retry (`rate_limited`) instead of queueing without bound. A finished hash hands its
+//! memory block to the next caller while others wait, and frees it (and any block still
+//! kept) when nobody does, then calls the allocator's release registered with
+//! [`when_idle`], so an idle server holds no hashing memory (`cargo bench -p server --bench
+//! pages`, resident after 100 sign-ins, SQLite / PostgreSQL: 130 / 120 MiB with four slots
+//! and no release, 51 / 39 MiB with two slots on two cores and the release).
 
 use crate::error::AppError;
 use argon2::{
@@ -37,6 +39,18 @@ pub fn concurrency() -> usize {
 }
 /// How long a password check waits for a free slot before it is refused.
 pub const QUEUE_WAIT: Duration = Duration::from_secs(5);
+
+/// Called on the hashing thread after the last block was freed and nobody waits (see
+/// [`when_idle`]).
+static RELEASE: OnceLock<fn()> = OnceLock::new();
+
+/// Registers what hands freed memory back to the system once the blocks are gone. The
+/// allocator keeps freed pages of a thread for reuse, and a hashing thread then sits idle
+/// and reuses nothing, so without it the last burst's blocks stay resident. The server,
+/// which picks the allocator, registers its collection call; the first registration wins.
+pub fn when_idle(release: fn()) {
+    let _ = RELEASE.set(release);
+}
 
 /// The slots: a permit per memory block, and the blocks handed on to waiting callers.
 struct Slots {
@@ -115,14 +129,22 @@ async fn with_slot<T: Send + 'static>(
         let result = work(&mut memory);
         slots.running.fetch_sub(1, Ordering::SeqCst);
         // The permit is still held here, so a caller queued for it is counted as waiting.
-        if let Ok(mut pool) = slots.blocks.lock() {
-            if slots.waiting.load(Ordering::SeqCst) > 0 {
+        let idle = match slots.blocks.lock() {
+            Ok(mut pool) if slots.waiting.load(Ordering::SeqCst) > 0 => {
                 if pool.len() < slots.cap {
                     pool.push(memory);
                 }
-            } else {
-                pool.clear();
+                false
             }
+            Ok(mut pool) => {
+                pool.clear();
+                drop(memory);
+                true
+            }
+            Err(_) => false,
+        };
+        if idle && let Some(release) = RELEASE.get() {
+            release();
         }
         result
     })
