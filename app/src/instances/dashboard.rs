@@ -320,7 +320,6 @@ pub(crate) fn listen(slug: Signal<String>, changes: RwSignal<u32>, live: RwSigna
         let task_closed = Arc::clone(&closed);
         leptos::task::spawn_local(async move {
             let mut events = stream::select(messages.map(Some), errors.map(|_| None));
-            let mut connected_before = false;
             while let Some(event) = events.next().await {
                 if task_closed.load(Ordering::Relaxed) {
                     break;
@@ -332,14 +331,12 @@ pub(crate) fn listen(slug: Signal<String>, changes: RwSignal<u32>, live: RwSigna
                 let data = message.data().as_string().unwrap_or_default();
                 if data.contains(r#""kind":"ready""#) {
                     live.set(true);
-                    // A reconnection may have missed changes.
-                    if connected_before {
-                        changes.update(|n| *n += 1);
-                    }
-                    connected_before = true;
-                } else {
-                    changes.update(|n| *n += 1);
                 }
+                // Also on `ready`, the first one included: a change made after the page's
+                // data was loaded but before the stream connected (an approval clicked
+                // right after hydration, its run failing within milliseconds) is announced
+                // to nobody, and a reconnection may have missed changes too.
+                changes.update(|n| *n += 1);
             }
         });
         // Closing fires one last `error`, which ends the task above.
