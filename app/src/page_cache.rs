@@ -133,12 +133,25 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         return res;
     }
     let (parts, body) = res.into_parts();
-    let html = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
-        Ok(html) => html,
-        Err(err) => {
+    // The deadline layer inside this one covers the response head only; reading the body
+    // here gets the same limit, so a render that stalls mid-body cannot hold the request.
+    let limit = std::time::Duration::from_secs(state.config.request_timeout_seconds);
+    let html = match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_PAGE_BYTES)).await {
+        Ok(Ok(html)) => html,
+        Ok(Err(err)) => {
             // Too large or broken: this response cannot be replayed either.
             tracing::warn!(path = key.0, %err, "page not kept");
             return crate::auth::middleware::err_response(crate::error::AppError::Internal);
+        }
+        Err(_) => {
+            tracing::error!(
+                path = key.0,
+                seconds = limit.as_secs(),
+                "page body exceeded its deadline"
+            );
+            let mut res = crate::auth::middleware::err_response(crate::error::AppError::Internal);
+            *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            return res;
         }
     };
     if let Some(content_type) = parts.headers.get(header::CONTENT_TYPE)

@@ -67,13 +67,16 @@ struct Slots {
 
 fn slots() -> &'static Slots {
     static SLOTS: OnceLock<Slots> = OnceLock::new();
-    SLOTS.get_or_init(|| Slots {
-        permits: Semaphore::new(concurrency()),
-        blocks: Mutex::new(Vec::with_capacity(concurrency())),
-        cap: concurrency(),
-        waiting: AtomicUsize::new(0),
-        running: AtomicUsize::new(0),
-        peak: AtomicUsize::new(0),
+    SLOTS.get_or_init(|| {
+        let cap = concurrency();
+        Slots {
+            permits: Semaphore::new(cap),
+            blocks: Mutex::new(Vec::with_capacity(cap)),
+            cap,
+            waiting: AtomicUsize::new(0),
+            running: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
     })
 }
 
