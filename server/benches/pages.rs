@@ -489,6 +489,7 @@ async fn seed(db: &Db, client: &Client, base: &str) -> Result<String> {
         suspended: false,
         email_verified: true,
         session_hash: String::new(),
+        memberships: None,
     };
     let actor = |user: &str| Actor {
         user_id: Some(user.to_owned()),

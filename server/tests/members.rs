@@ -15,6 +15,7 @@ both_backends! {
     members_and_viewers_read_only,
     bad_input_changes_nothing,
     members_page_renders_per_caller,
+    each_request_sees_the_memberships_as_they_are,
 }
 
 /// Registers "Acme" and returns the owner's user id and the organization slug.
@@ -276,4 +277,105 @@ async fn members_page_renders_per_caller(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = page(None).await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
+}
+
+/// The caller's organizations and roles are read with their session, once per request:
+/// every change the owner makes shows in the member's very next request, in the header's
+/// list and in what the member may do.
+async fn each_request_sees_the_memberships_as_they_are(app: &TestApp) {
+    let (_, org) = acme(app).await;
+    let (vic, vic_cookie) = app.add_member(&org, "Vic", "viewer").await;
+    // A second organization, named to sort after Acme, with Vic as its admin.
+    let zeta = app.insert_org("company", "Zeta Works").await;
+    sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role, created_at)
+         VALUES ($1, $2, 'admin', 0)",
+    )
+    .bind(&zeta)
+    .bind(&vic)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let vics_organizations = || async {
+        let res = app.call_with_cookie("auth/session", &[], &vic_cookie).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let session: Value = res.json().await.unwrap();
+        session["user"]["organizations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {} {}",
+                    o["display_name"].as_str().unwrap(),
+                    o["kind"].as_str().unwrap(),
+                    o["role"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        vics_organizations().await,
+        ["Acme company viewer", "Zeta Works company admin"]
+    );
+    assert_eq!(
+        list(app, Some(&vic_cookie), &org).await["my_role"],
+        "viewer"
+    );
+
+    // The owner promotes Vic from viewer to member and renames the organization.
+    let res = app
+        .call(
+            "orgs/members/change_role",
+            &[("org", &org), ("user_id", &vic), ("role", "member")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .call(
+            "orgs/update",
+            &[
+                ("org", &org),
+                ("display_name", "Acme Renamed"),
+                ("slug", &org),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        vics_organizations().await,
+        ["Acme Renamed company member", "Zeta Works company admin"]
+    );
+    assert_eq!(
+        list(app, Some(&vic_cookie), &org).await["my_role"],
+        "member"
+    );
+
+    // Removed, Vic no longer finds the organization at all.
+    let res = app
+        .call("orgs/members/remove", &[("org", &org), ("user_id", &vic)])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(vics_organizations().await, ["Zeta Works company admin"]);
+    let res = app
+        .call_with_cookie("orgs/members/list", &[("org", &org)], &vic_cookie)
+        .await;
+    expect_error(res, StatusCode::NOT_FOUND, "not_found").await;
+
+    // A deleted organization drops out of the list the same way.
+    sqlx::query("UPDATE organizations SET status = 'deleted' WHERE id = $1")
+        .bind(&zeta)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert!(vics_organizations().await.is_empty());
+
+    // Platform staff outside the organization still read it, as viewers.
+    let (_, staff_cookie) = app
+        .staff("platform_operator", "op@members.example", "en")
+        .await;
+    assert_eq!(
+        list(app, Some(&staff_cookie), &org).await["my_role"],
+        "viewer"
+    );
 }

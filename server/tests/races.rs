@@ -32,6 +32,7 @@ fn principal(user_id: &str, platform_role: Option<PlatformRole>) -> UserPrincipa
         suspended: false,
         email_verified: true,
         session_hash: String::new(),
+        memberships: None,
     }
 }
 

@@ -530,6 +530,7 @@ async fn owner(app: &TestApp, org: &str, user: &str) -> OrgAccess {
             suspended: false,
             email_verified: true,
             session_hash: String::new(),
+            memberships: None,
         },
         actor: by(user),
         writes: true,

@@ -8,12 +8,12 @@ use leptos::prelude::*;
 pub async fn get_session() -> Result<SessionInfo, AppError> {
     use crate::{
         auth::{CurrentUser, caller::Caller},
-        orgs::repo::list_for_user,
+        orgs::access::organizations,
     };
     let caller = Caller::current()?;
     let user = match caller.principal.user() {
         Some(user) => {
-            let organizations = list_for_user(caller.db(), &user.user_id).await?;
+            let organizations = organizations(caller.db(), user).await?;
             Some(CurrentUser {
                 display_name: user.display_name.clone(),
                 email: user.email.clone(),

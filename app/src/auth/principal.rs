@@ -19,6 +19,10 @@ pub struct UserPrincipal {
     pub email_verified: bool,
     /// SHA-256 of the session token, to end this session.
     pub session_hash: String,
+    /// The user's memberships in active organizations, by name, read with the session in
+    /// the same query; `None` when the principal was built another way, and then
+    /// [`crate::orgs::access`] asks the database.
+    pub memberships: Option<std::sync::Arc<[crate::orgs::access::Membership]>>,
 }
 
 /// An API key presented as a bearer token on `/api/v1` or `/mcp`, verified; it acts for
@@ -116,6 +120,7 @@ mod tests {
             suspended,
             email_verified,
             session_hash: "h".into(),
+            memberships: None,
         })
     }
 

@@ -10,9 +10,11 @@ use crate::{
     db::{Db, now_ms},
     error::AppError,
     i18n::Lang,
+    orgs::{OrgKind, OrgSummary, Role, access::Membership},
 };
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Only touch `last_seen_at` when it is older than this, to keep reads cheap.
 const TOUCH_INTERVAL_MS: i64 = 60_000;
@@ -72,7 +74,8 @@ async fn touch_user(db: &Db, user_id: &str, now: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A session joined with its user, as stored.
+/// A session joined with its user and one of the user's memberships in an active
+/// organization, as stored: one row per membership, or one row with no organization.
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     user_id: String,
@@ -86,25 +89,61 @@ struct SessionRow {
     /// Parsed leniently: `Option<PlatformRole>` cannot use `try_from`.
     platform_role: Option<String>,
     email_verified_at: Option<i64>,
+    org_id: Option<String>,
+    org_slug: Option<String>,
+    org_name: Option<String>,
+    org_kind: Option<String>,
+    org_role: Option<String>,
 }
 
-/// Loads the user behind a session token; ends sessions past their idle or absolute expiry.
+impl SessionRow {
+    /// The membership this row carries, if any. The schema's CHECK constraints allow only
+    /// known kinds and roles; a row that still held another would be left out, so that
+    /// organization reads as one the user does not belong to (`NotFound`), never as a
+    /// stronger role.
+    fn membership(&mut self) -> Option<Membership> {
+        let kind = OrgKind::parse(self.org_kind.as_deref()?)?;
+        let role = Role::parse(self.org_role.as_deref()?)?;
+        Some(Membership {
+            org_id: self.org_id.take()?,
+            org: OrgSummary {
+                slug: self.org_slug.take()?,
+                display_name: self.org_name.take()?,
+                kind,
+                role,
+            },
+        })
+    }
+}
+
+/// Loads the user behind a session token, with their memberships in the same query; ends
+/// sessions past their idle or absolute expiry.
 pub async fn resolve(
     db: &Db,
     config: &Config,
     token: &str,
 ) -> Result<Option<UserPrincipal>, AppError> {
     let hash = hash_token(token);
-    let row: Option<SessionRow> = sqlx::query_as(
+    let mut rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.display_name, u.language,
-                u.status, u.platform_role, u.email_verified_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = $1",
+                u.status, u.platform_role, u.email_verified_at,
+                o.id AS org_id, o.slug AS org_slug, o.display_name AS org_name,
+                o.kind AS org_kind, m.role AS org_role
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         LEFT JOIN memberships m ON m.user_id = s.user_id
+         LEFT JOIN organizations o ON o.id = m.organization_id AND o.status = 'active'
+         WHERE s.id_hash = $1
+         ORDER BY o.display_name, o.slug",
     )
     .bind(&hash)
-    .fetch_optional(db.pool())
+    .fetch_all(db.pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
+    let memberships: Arc<[Membership]> =
+        rows.iter_mut().filter_map(SessionRow::membership).collect();
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
     let now = now_ms();
     let idle_ms = i64::try_from(config.session.idle_timeout_minutes.saturating_mul(60_000))
         .unwrap_or(i64::MAX);
@@ -129,6 +168,7 @@ pub async fn resolve(
         suspended: row.status != "active",
         email_verified: row.email_verified_at.is_some(),
         session_hash: hash,
+        memberships: Some(memberships),
     }))
 }
 

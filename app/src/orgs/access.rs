@@ -5,7 +5,7 @@
 //! existence of other tenants is not revealed. Platform staff who are not members get
 //! read access (`Viewer`), never management rights inside a customer's organization.
 
-use super::{OrgKind, Role, repo};
+use super::{OrgKind, OrgSummary, Role, repo};
 use crate::{audit::Actor, auth::principal::UserPrincipal, db::Db, error::AppError};
 
 /// The caller's standing in one organization.
@@ -27,28 +27,67 @@ pub struct OrgAccess {
     pub writes: bool,
 }
 
+/// One of the user's memberships, read with their session
+/// ([`UserPrincipal::memberships`]).
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub org_id: String,
+    pub org: OrgSummary,
+}
+
+/// The organizations `user` belongs to, by name: the memberships read with the session
+/// when there are any, else from the database.
+pub(crate) async fn organizations(
+    db: &Db,
+    user: &UserPrincipal,
+) -> Result<Vec<OrgSummary>, AppError> {
+    match &user.memberships {
+        Some(list) => Ok(list.iter().map(|m| m.org.clone()).collect()),
+        None => repo::list_for_user(db, &user.user_id).await,
+    }
+}
+
 /// Loads `user`'s access to the organization `slug` (through
-/// [`Caller::org`](crate::auth::caller::Caller::org)).
+/// [`Caller::org`](crate::auth::caller::Caller::org)). A member's access comes from the
+/// memberships read with the session, without another query; only platform staff outside
+/// the organization, and principals built without memberships, ask the database.
 pub(crate) async fn load(
     db: &Db,
     user: &UserPrincipal,
     actor: &Actor,
     slug: &str,
 ) -> Result<OrgAccess, AppError> {
-    let org = repo::standing(db, &user.user_id, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (role, is_member) = match org.membership() {
-        Some(role) => (role, true),
-        None if user.platform_role.is_some() => (Role::Viewer, false),
-        None => return Err(AppError::NotFound),
+    let known = user
+        .memberships
+        .as_deref()
+        .map(|list| list.iter().find(|m| m.org.slug == slug));
+    let (org_id, org, is_member) = match known {
+        Some(Some(membership)) => (membership.org_id.clone(), membership.org.clone(), true),
+        Some(None) if user.platform_role.is_none() => return Err(AppError::NotFound),
+        _ => {
+            let org = repo::standing(db, &user.user_id, slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let (role, is_member) = match org.membership() {
+                Some(role) => (role, true),
+                None if user.platform_role.is_some() => (Role::Viewer, false),
+                None => return Err(AppError::NotFound),
+            };
+            let summary = OrgSummary {
+                slug: org.slug,
+                display_name: org.display_name,
+                kind: org.kind,
+                role,
+            };
+            (org.id, summary, is_member)
+        }
     };
     Ok(OrgAccess {
-        org_id: org.id,
+        org_id,
         slug: org.slug,
         display_name: org.display_name,
         kind: org.kind,
-        role,
+        role: org.role,
         is_member,
         user: user.clone(),
         actor: actor.clone(),
@@ -93,6 +132,7 @@ pub(crate) async fn load_for_key(
             suspended: false,
             email_verified: true,
             session_hash: String::new(),
+            memberships: None,
         },
         actor: actor.clone(),
         writes: key.scopes.writes(),

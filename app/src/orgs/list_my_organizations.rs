@@ -8,5 +8,5 @@ pub async fn list_my_organizations() -> Result<Vec<OrgSummary>, AppError> {
     use crate::auth::caller::Caller;
     let caller = Caller::current()?;
     let user = caller.user()?;
-    super::repo::list_for_user(caller.db(), &user.user_id).await
+    super::access::organizations(caller.db(), user).await
 }
