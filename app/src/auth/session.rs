@@ -94,6 +94,7 @@ struct SessionRow {
     org_name: Option<String>,
     org_kind: Option<String>,
     org_role: Option<String>,
+    org_revision: Option<i64>,
 }
 
 impl SessionRow {
@@ -106,6 +107,7 @@ impl SessionRow {
         let role = Role::parse(self.org_role.as_deref()?)?;
         Some(Membership {
             org_id: self.org_id.take()?,
+            revision: self.org_revision,
             org: OrgSummary {
                 slug: self.org_slug.take()?,
                 display_name: self.org_name.take()?,
@@ -128,11 +130,12 @@ pub async fn resolve(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.display_name, u.language,
                 u.status, u.platform_role, u.email_verified_at,
                 o.id AS org_id, o.slug AS org_slug, o.display_name AS org_name,
-                o.kind AS org_kind, m.role AS org_role
+                o.kind AS org_kind, m.role AS org_role, r.revision AS org_revision
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN memberships m ON m.user_id = s.user_id
          LEFT JOIN organizations o ON o.id = m.organization_id AND o.status = 'active'
+         LEFT JOIN organization_revisions r ON r.organization_id = o.id
          WHERE s.id_hash = $1
          ORDER BY o.display_name, o.slug",
     )

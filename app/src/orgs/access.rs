@@ -32,6 +32,9 @@ pub struct OrgAccess {
 #[derive(Debug, Clone)]
 pub struct Membership {
     pub org_id: String,
+    /// The organization's revision as read with the session: every change to what its
+    /// pages show raises it (database triggers); `None` if it has none.
+    pub revision: Option<i64>,
     pub org: OrgSummary,
 }
 
