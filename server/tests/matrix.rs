@@ -361,6 +361,11 @@ fn cases() -> Vec<Case> {
             expect: [401, 403, 403, 403, 200, 404, 403, 403, 403, 403],
         },
         Case {
+            endpoint: "orgs/settings",
+            args: |fx| pairs(&[("org", &fx.slug)]),
+            expect: [401, 403, 403, 403, 200, 404, 403, 403, 403, 403],
+        },
+        Case {
             endpoint: "orgs/invitations/list",
             args: |fx| pairs(&[("org", &fx.slug)]),
             expect: MANAGE,

@@ -1,14 +1,13 @@
 //! `/orgs/:slug/settings`: the owner renames the organization or changes its identifier.
+//! Anyone else gets the refusal (403) from [`super::get_org_settings`].
 
-use super::UpdateOrganization;
+use super::{UpdateOrganization, get_org_settings};
 use crate::{
     components::{
         form::{Field, FormError, SubmitButton, action_error},
-        load::{Loaded, load_error},
+        load::Loaded,
     },
-    error::AppError,
     i18n::use_texts,
-    orgs::{Role, members::list_members},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -21,16 +20,14 @@ pub fn OrgSettingsPage() -> impl IntoView {
     let action = ServerAction::<UpdateOrganization>::new();
     // Keyed on the address only: after a save the form already shows what was saved, and a
     // refetch under the old slug would 404 before the redirect to the new one.
-    let org = Resource::new(slug, list_members);
+    let org = Resource::new(slug, get_org_settings);
     let error = action_error(action);
     let pending = action.pending().into();
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     view! {
         <h1 class="text-3xl font-bold tracking-tight">{move || t.get().settings_title}</h1>
         <Loaded resource=org let:page>
-            {if !page.is_member || page.my_role != Role::Owner {
-                load_error(AppError::Forbidden)
-            } else {
+            {
                 let name = page.display_name.clone();
                 view! {
                     <p class="mt-1 text-slate-600">{move || (t.get().settings_lead)(&name)}</p>
@@ -69,8 +66,7 @@ pub fn OrgSettingsPage() -> impl IntoView {
                         </ActionForm>
                     </div>
                 }
-                    .into_any()
-            }}
+            }
         </Loaded>
     }
 }
