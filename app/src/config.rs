@@ -61,6 +61,12 @@ pub struct Config {
     /// Serve `/`, `/signin` and `/register` to signed-out visitors from a copy rendered
     /// once per language (each answer still gets its own script nonce).
     pub cache_anonymous_pages: bool,
+    /// Serve a member's repeat visit to the organization dashboard, its settings and
+    /// `/dashboard` from the copy rendered for them, while nothing the page shows has
+    /// changed (the organization's revision and the member's session data are as then).
+    pub cache_member_pages: bool,
+    /// Memory the page cache may hold, in KiB; the least recently used pages go first.
+    pub page_cache_kib: usize,
     pub ops: OpsConfig,
     /// OpenID Connect issuers offered as "Sign in with ..." (none by default).
     pub oidc: Vec<OidcIssuerConfig>,
@@ -499,6 +505,8 @@ struct Defaults {
     live_streams_max: usize,
     request_timeout_seconds: u64,
     cache_anonymous_pages: bool,
+    cache_member_pages: bool,
+    page_cache_kib: usize,
     ops: OpsConfig,
     oidc: Vec<String>,
     secrets: SecretsDefaults,
@@ -688,6 +696,8 @@ fn defaults() -> Defaults {
         live_streams_max: 2000,
         request_timeout_seconds: 30,
         cache_anonymous_pages: true,
+        cache_member_pages: true,
+        page_cache_kib: 8192,
         ops: OpsConfig {
             listen: "127.0.0.1:9300".into(),
         },

@@ -17,7 +17,7 @@ use std::{
     fmt::Write as _,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicI64, Ordering},
+        atomic::{AtomicI64, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -45,6 +45,9 @@ pub struct Metrics {
     /// Open live streams per session (by session hash), for the per-session cap.
     streams_by_session: Mutex<std::collections::HashMap<String, usize>>,
     workers: Mutex<Vec<(&'static str, JoinHandle<()>)>>,
+    /// Cacheable page requests answered from memory, and those rendered.
+    page_cache_hits: AtomicU64,
+    page_cache_renders: AtomicU64,
 }
 
 impl Metrics {
@@ -84,6 +87,16 @@ impl Metrics {
             metrics: self.clone(),
             session: session.to_owned(),
         })
+    }
+
+    /// Counts a cacheable page request: answered from memory (`hit`) or rendered.
+    pub fn page_cache(&self, hit: bool) {
+        let counter = if hit {
+            &self.page_cache_hits
+        } else {
+            &self.page_cache_renders
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Keeps a background worker's handle, so readiness can tell whether it still runs.
@@ -157,9 +170,15 @@ impl Metrics {
              tenantry_db_pool_connections{{state=\"idle\"}} {idle}\n\
              # HELP tenantry_live_streams_open Open live-status streams (server-sent events).\n\
              # TYPE tenantry_live_streams_open gauge\n\
-             tenantry_live_streams_open {}\n",
+             tenantry_live_streams_open {}\n\
+             # HELP tenantry_page_cache_total Cacheable page requests, answered from memory or rendered.\n\
+             # TYPE tenantry_page_cache_total counter\n\
+             tenantry_page_cache_total{{result=\"hit\"}} {}\n\
+             tenantry_page_cache_total{{result=\"render\"}} {}\n",
             size.saturating_sub(idle),
             self.live_streams.load(Ordering::Relaxed),
+            self.page_cache_hits.load(Ordering::Relaxed),
+            self.page_cache_renders.load(Ordering::Relaxed),
         );
         if let Some(backlog) = outbox_backlog {
             let _ = write!(

@@ -1,6 +1,6 @@
 //! The operations endpoints over HTTP, on both databases: liveness, readiness (and what
 //! makes it fail), Prometheus metrics by route template with nothing personal in them, and
-//! none of it on the public port.
+//! none of it on the public port; and the pages answered from memory, signed out and signed in.
 // Test code: a failed unwrap is a failed test (the workspace denies them outside tests).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,6 +16,13 @@ both_backends! {
     pages_are_revalidated,
     security_headers_on_every_response,
     signed_out_pages_come_from_memory_with_their_own_nonce,
+    member_pages_are_rendered_again_after_any_change_they_show with [
+        "provisioning" => {"workers": 0},
+    ],
+    kept_member_pages_stay_with_their_member_and_language with [
+        "provisioning" => {"workers": 0},
+    ],
+    member_pages_are_not_kept_when_turned_off with ["cache_member_pages" => false],
 }
 
 async fn get(url: String) -> (StatusCode, String) {
@@ -252,4 +259,208 @@ async fn signed_out_pages_come_from_memory_with_their_own_nonce(app: &TestApp) {
     let (anonymous, _) = page_and_nonce(visitor.get(app.url("/")).send().await.unwrap()).await;
     assert_eq!(anonymous, english);
     assert!(!anonymous.contains("Page Cache GmbH"));
+}
+
+/// The page cache's counters on `/metrics`: (answered from memory, rendered).
+async fn page_counts(app: &TestApp) -> (u64, u64) {
+    let body = reqwest::get(format!("{}/metrics", app.ops_base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let count = |result: &str| -> u64 {
+        let prefix = format!("tenantry_page_cache_total{{result=\"{result}\"}} ");
+        body.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {prefix}in {body}"))
+            .parse()
+            .unwrap()
+    };
+    (count("hit"), count("render"))
+}
+
+/// Opens `path` as the member with `cookie` (the test client's own session when `None`):
+/// the page with its nonce replaced by `NONCE`, and whether it came from memory.
+async fn member_page(app: &TestApp, cookie: Option<&str>, path: &str) -> (String, bool) {
+    let before = page_counts(app).await;
+    let req = match cookie {
+        Some(cookie) => reqwest::Client::new()
+            .get(app.url(path))
+            .header(reqwest::header::COOKIE, cookie),
+        None => app.client.get(app.url(path)),
+    };
+    let (html, _) = page_and_nonce(req.send().await.unwrap()).await;
+    let after = page_counts(app).await;
+    let kept = match (after.0 - before.0, after.1 - before.1) {
+        (1, 0) => true,
+        // Rendered: looked for in memory first, or never a page that is kept.
+        (0, 1) | (0, 0) => false,
+        other => panic!("{path}: (from memory, rendered) rose by {other:?}"),
+    };
+    (html, kept)
+}
+
+/// Runs `sql` on the database behind the portal's back, as another process would.
+async fn write(app: &TestApp, sql: &str) {
+    let done = sqlx::query(sql).execute(app.db.pool()).await.unwrap();
+    assert!(done.rows_affected() > 0, "{sql} changed nothing");
+}
+
+async fn member_pages_are_rendered_again_after_any_change_they_show(app: &TestApp) {
+    common::acme_instance(app).await;
+    let (vera_id, vera) = app.add_member("acme", "Vera", "viewer").await;
+    let dashboard = "/orgs/acme";
+    let settings = "/orgs/acme/settings";
+    for path in [dashboard, settings, "/dashboard"] {
+        let (first, kept) = member_page(app, None, path).await;
+        assert!(!kept, "{path}: the first visit renders");
+        let (again, kept) = member_page(app, None, path).await;
+        assert!(kept, "{path}: the second comes from memory");
+        assert_eq!(again, first, "{path}: the same page but for the nonce");
+    }
+    let (page, _) = member_page(app, None, dashboard).await;
+    assert!(page.contains("Support Bot"), "{page}");
+    // Each change to what a page shows, made in the database as another process would:
+    // the next visit renders it, the one after comes from memory again.
+    let changes = [
+        (
+            dashboard,
+            "UPDATE instances SET display_name = 'Renamed Bot'",
+            "Renamed Bot",
+        ),
+        (
+            dashboard,
+            "INSERT INTO provisioning_steps (run_id, step, position, status, attempts)
+             SELECT id, 'webhook.approved', 0, 'running', 1 FROM provisioning_runs",
+            "data-status=\"running\"",
+        ),
+        (
+            dashboard,
+            "UPDATE provisioning_steps SET status = 'ok'",
+            "data-status=\"ok\"",
+        ),
+        (
+            dashboard,
+            "UPDATE instance_requests SET admin_note = 'Approved for the pilot'",
+            "Approved for the pilot",
+        ),
+        (
+            settings,
+            "UPDATE organizations SET display_name = 'Acme Renamed'",
+            "Acme Renamed",
+        ),
+    ];
+    for (path, sql, shows) in changes {
+        let (before, _) = member_page(app, None, path).await;
+        assert!(!before.contains(shows), "{path} shows {shows} before {sql}");
+        write(app, sql).await;
+        let (after, kept) = member_page(app, None, path).await;
+        assert!(!kept, "{path} after {sql}: rendered again");
+        assert!(after.contains(shows), "{path} after {sql}: {after}");
+        let (again, kept) = member_page(app, None, path).await;
+        assert!(
+            kept && again == after,
+            "{path} after {sql}: from memory again"
+        );
+    }
+    // Removals too.
+    for (sql, gone) in [
+        ("DELETE FROM provisioning_steps", "data-test=\"step\""),
+        ("DELETE FROM instances", "Renamed Bot"),
+    ] {
+        let (before, _) = member_page(app, None, dashboard).await;
+        assert!(
+            before.contains(gone),
+            "the dashboard lacks {gone} before {sql}"
+        );
+        write(app, sql).await;
+        let (after, kept) = member_page(app, None, dashboard).await;
+        assert!(!kept && !after.contains(gone), "after {sql}: {after}");
+    }
+    // Another member's membership shows on no kept page, but still counts as a change.
+    member_page(app, Some(&vera), dashboard).await;
+    let (_, kept) = member_page(app, Some(&vera), dashboard).await;
+    assert!(kept, "Vera's own page comes from memory too");
+    member_page(app, None, dashboard).await;
+    write(
+        app,
+        &format!("DELETE FROM memberships WHERE user_id = '{vera_id}'"),
+    )
+    .await;
+    let (_, kept) = member_page(app, None, dashboard).await;
+    assert!(!kept, "a membership's end renders the owner's page again");
+    // Vera, no longer a member, gets no page of Acme's, though one was kept for her.
+    let res = reqwest::Client::new()
+        .get(app.url(dashboard))
+        .header(reqwest::header::COOKIE, &vera)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+async fn kept_member_pages_stay_with_their_member_and_language(app: &TestApp) {
+    app.register_company("Acme", "owner@acme.example").await;
+    let (_, vera) = app.add_member("acme", "Vera", "viewer").await;
+    let dashboard = "/orgs/acme";
+    // The owner and a viewer take turns: each gets their own page, from memory the second
+    // time round.
+    for round in 0..2 {
+        let (owner, kept) = member_page(app, None, dashboard).await;
+        assert_eq!(kept, round == 1);
+        assert!(owner.contains("data-test=\"create-instance\""), "{owner}");
+        assert!(owner.contains("owner@acme.example"), "{owner}");
+        let (viewer, kept) = member_page(app, Some(&vera), dashboard).await;
+        assert_eq!(kept, round == 1);
+        assert!(
+            !viewer.contains("data-test=\"create-instance\""),
+            "{viewer}"
+        );
+        assert!(viewer.contains("Vera") && !viewer.contains("owner@acme.example"));
+    }
+    // The viewer's settings answer is the refusal, every time, never the owner's form.
+    member_page(app, None, "/orgs/acme/settings").await;
+    member_page(app, None, "/orgs/acme/settings").await;
+    for _ in 0..2 {
+        let res = reqwest::Client::new()
+            .get(app.url("/orgs/acme/settings"))
+            .header(reqwest::header::COOKIE, &vera)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let refused = res.text().await.unwrap();
+        assert!(
+            !refused.contains("data-test=\"settings-form\""),
+            "{refused}"
+        );
+    }
+    // A query string is rendered, and leaves nothing behind.
+    let (submitted, kept) = member_page(app, None, "/orgs/acme?submitted=1").await;
+    assert!(!kept && submitted.contains("data-test=\"submitted\""));
+    let (plain, kept) = member_page(app, None, dashboard).await;
+    assert!(kept && !plain.contains("data-test=\"submitted\""));
+    // Another language is another page.
+    let res = app.call("auth/set_language", &[("lang", "de")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (german, kept) = member_page(app, None, dashboard).await;
+    assert!(!kept && german.contains("<html lang=\"de\""), "{german}");
+    assert!(german.contains("Neue Instanz erstellen"));
+    // Platform staff outside the organization are always rendered.
+    let (_, staff) = app
+        .staff("platform_operator", "op@platform.example", "en")
+        .await;
+    for _ in 0..2 {
+        let (page, kept) = member_page(app, Some(&staff), dashboard).await;
+        assert!(!kept && page.contains("data-test=\"org-title\""), "{page}");
+    }
+}
+
+async fn member_pages_are_not_kept_when_turned_off(app: &TestApp) {
+    app.register_company("Acme", "owner@acme.example").await;
+    for _ in 0..2 {
+        let (_, kept) = member_page(app, None, "/orgs/acme").await;
+        assert!(!kept);
+    }
 }
