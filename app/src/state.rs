@@ -47,7 +47,7 @@ pub struct Parts {
     pub keys: Arc<crate::keys::verify::KeyCache>,
     /// The integrations' last health checks, kept by a background loop.
     pub integrations: Arc<crate::provisioning::health::Board>,
-    /// The signed-out visitor's first pages, rendered once per language.
+    /// Rendered pages answered again while nothing they show changed.
     pub pages: crate::page_cache::PageCache,
 }
 
