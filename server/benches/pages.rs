@@ -13,8 +13,8 @@
 //!   cache) and once more with a query string, which is always rendered;
 //! - the same for a bare axum handler in this process serving the dashboard's HTML from
 //!   memory, and the dashboard's ratio to it;
-//! - the portal's resident memory (VmRSS) at start, after 100 sign-ins 20 at a time, and
-//!   after the load;
+//! - the portal's resident memory (VmRSS, and its anonymous and file-backed parts) at start,
+//!   after 100 sign-ins 20 at a time, and after the load;
 //! - the first-load bundle (brotli) per route: every `/pkg/` file the HTML links (script,
 //!   stylesheet, modulepreload, preload), the JS those import, and the `.wasm` the main JS
 //!   loader names, summed from their `.br` files in the site's `pkg/`.
@@ -225,7 +225,7 @@ async fn bench(name: &'static str, db: Db) -> Result<()> {
         );
     }
 
-    println!("portal resident memory (VmRSS):");
+    println!("portal resident memory (VmRSS = anonymous + file-backed + shared):");
     let sign_ins = format!(
         "after {SIGN_INS} sign-ins, {SIGN_IN_BATCH} at a time ({:.1} s)",
         sign_in_time.as_secs_f64()
@@ -235,7 +235,13 @@ async fn bench(name: &'static str, db: Db) -> Result<()> {
         (&sign_ins, rss_sign_ins),
         ("after the load", rss_load),
     ] {
-        println!("  {label:<44} {:>7.1} MiB", kib as f64 / 1024.0);
+        let mib = |k: u64| k as f64 / 1024.0;
+        println!(
+            "  {label:<44} {:>7.1} MiB (anonymous {:.1}, file {:.1})",
+            mib(kib[0]),
+            mib(kib[1]),
+            mib(kib[2])
+        );
     }
     let bundle = bundle_report(&client, &portal.base, &site.join("pkg"), &pages).await;
     let fresh_start = portal.started_in;
@@ -408,15 +414,19 @@ impl Portal {
         )
     }
 
-    /// VmRSS of the portal process, in KiB.
-    fn rss_kib(&self) -> Result<u64> {
+    /// The portal's resident memory in KiB: VmRSS, and of it the anonymous part (the heap
+    /// and stacks) and the file-backed part (mostly the binary's code as it is touched).
+    fn rss_kib(&self) -> Result<[u64; 3]> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))
             .map_err(|e| format!("/proc/{}/status: {e}", self.pid))?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or_else(|| "no VmRSS in /proc status".into())
+        let field = |name: &str| -> Result<u64> {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                .ok_or_else(|| format!("no {name} in /proc status"))
+        };
+        Ok([field("VmRSS:")?, field("RssAnon:")?, field("RssFile:")?])
     }
 
     async fn stop(mut self) {
