@@ -181,7 +181,8 @@ impl PageCache {
     }
 
     /// How many bytes of pages are kept.
-    pub fn bytes(&self) -> usize {
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
         self.pages.read().map(|p| p.bytes).unwrap_or(0)
     }
 }

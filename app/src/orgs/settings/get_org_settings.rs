@@ -1,4 +1,4 @@
-use crate::{error::AppError, orgs::OrgKind};
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 pub struct OrgSettings {
     pub slug: String,
     pub display_name: String,
-    pub kind: OrgKind,
 }
 
 /// The organization's settings, for its owners; other members and platform staff outside
@@ -24,6 +23,5 @@ pub async fn get_org_settings(org: String) -> Result<OrgSettings, AppError> {
     Ok(OrgSettings {
         slug: access.slug,
         display_name: access.display_name,
-        kind: access.kind,
     })
 }
